@@ -1,0 +1,35 @@
+# The two commands of the README: `make run` and `make test`. Each (re)creates .venv first,
+# but only when requirements.txt changed since the last install.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+PORT ?= 8501
+BID ?= examples/demo-bid.yaml
+
+.PHONY: setup run test bench preview house-style clean
+
+setup: $(STAMP)
+
+$(STAMP): requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(PY) -m streamlit run app.py --server.port $(PORT) --browser.gatherUsageStats false
+
+test: $(STAMP)
+	$(PY) -m pytest -q -n 2 tests
+
+bench: $(STAMP)
+	$(PY) -m bench.run
+
+preview: $(STAMP)
+	$(PY) -m bench.preview $(BID)
+
+house-style: $(STAMP)
+	$(PY) templates/build_house_style.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .hypothesis

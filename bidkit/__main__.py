@@ -1,0 +1,5 @@
+import sys
+
+from bidkit.cli import main
+
+sys.exit(main())

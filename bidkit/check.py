@@ -1,0 +1,231 @@
+"""Check a bid against the tender's requirements and against itself.
+
+Every requirement gets one finding (正偏离, 无偏离, 负偏离, 未响应, 需人工确认). The bid itself is
+checked for what goes wrong with copy-paste: two clauses promising different values, staff or
+offices that do not back a promise, placeholders, unapproved versions, values out of bounds,
+characters Word cannot store. The deviation table is computed from the findings.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from itertools import combinations
+
+from bidkit.commitments import Commitment, ResolvedClause, resolve
+from bidkit.library import Library
+from bidkit.model import Bid, Finding, Requirement
+from bidkit.quantity import Quantity, ServiceHours, Verdict, compare
+
+VERDICT_STATUS = {Verdict.BETTER: "正偏离", Verdict.EQUAL: "无偏离", Verdict.WORSE: "负偏离",
+                  Verdict.UNDETERMINED: "需人工确认"}
+# Leftovers of copy-paste that must never reach a buyer.
+PLACEHOLDER = re.compile(r"(?<![A-Za-z])(?:X{2,}|x{3,})(?![A-Za-z])|×{2,}|【\s*】|＿{2,}|_{3,}|\{\{|\}\}")
+# Characters XML 1.0 cannot hold; Word text pasted into a field often carries them.
+ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+ENGINEER_ROLE = re.compile(r"工程师|技术")
+HEADCOUNT = {"staff_count": lambda staff: len(staff),
+             "engineer_count": lambda staff: sum(1 for s in staff if ENGINEER_ROLE.search(s.role))}
+
+
+@dataclass(frozen=True)
+class DeviationRow:
+    """One row of 售后服务偏离表."""
+
+    number: int
+    ref: str
+    requirement: str
+    response: str
+    status: str
+    note: str
+
+
+@dataclass
+class CheckResult:
+    findings: list[Finding]
+    clauses: list[ResolvedClause]
+    requirement_findings: list[Finding]
+
+    @property
+    def blocking(self) -> list[Finding]:
+        return [f for f in self.findings if f.blocking]
+
+    def to_json(self) -> dict:
+        return {"blocking": bool(self.blocking),
+                "findings": [{"requirement": f.requirement.model_dump(exclude_none=True) if f.requirement else None,
+                              "status": f.status, "blocking": f.blocking, "offer": f.offer,
+                              "message": f.message} for f in self.findings]}
+
+
+def _comparable(offer, required) -> bool:
+    if isinstance(required, ServiceHours):
+        return isinstance(offer, ServiceHours)
+    return isinstance(offer, Quantity) and (offer.comparable_with(required) or
+                                            {offer.unit, required.unit} <= {"day", "workday", "hour", "minute", "week"})
+
+
+def _judge(req: Requirement, commitment: Commitment, bid: Bid) -> tuple[str, str]:
+    """(status, reason) for one commitment against one requirement."""
+    value = commitment.value
+    if req.metric == "other":
+        return "需人工确认", "该要求无可比较的指标，请人工确认"
+    if req.op == "present":
+        if value is False or value == "":
+            return "负偏离", f"未承诺{commitment.label}"
+        if req.metric == "local_office" and not bid.offices:
+            return "负偏离", "条款承诺设有本地服务机构，但投标文件未列出任何服务网点"
+        return "无偏离", "满足招标要求"
+    required = req.quantity()
+    if isinstance(value, bool) or isinstance(value, str):
+        return "需人工确认", f"{commitment.label}以文字承诺（{commitment.offer}），请人工比较"
+    verdict = compare(value, required, req.op)
+    required_text = required.format()
+    reason = {Verdict.BETTER: f"承诺{commitment.offer}，优于招标要求的{required_text}",
+              Verdict.EQUAL: "满足招标要求",
+              Verdict.WORSE: f"承诺{commitment.offer}，未达到招标要求的{required_text}",
+              Verdict.UNDETERMINED: f"承诺{commitment.offer}与要求的{required_text}计量方式不同"
+                                    "（工作日、月与天），无法确定优劣，请人工确认"}[verdict]
+    return VERDICT_STATUS[verdict], reason
+
+
+STATUS_ZH = {"draft": "草稿", "approved": "已审批", "retired": "已停用"}
+STATUS_RANK = {"负偏离": 0, "需人工确认": 1, "无偏离": 2, "正偏离": 3}
+
+
+def requirement_finding(req: Requirement, commitments: list[Commitment], bid: Bid,
+                        clauses: dict[str, ResolvedClause]) -> Finding:
+    """One finding per requirement: the worst verdict among the clauses committing its metric."""
+    candidates = [c for c in commitments if c.metric == req.metric]
+    if req.op != "present" and req.metric != "other":
+        required = req.quantity()
+        fitting = [c for c in candidates if _comparable(c.value, required)]
+        candidates = fitting or candidates
+    if not candidates:
+        note = "所选条款均未响应该要求" + ("；★实质性要求未响应将导致废标" if req.mandatory else "")
+        return Finding(kind="requirement", requirement=req, status="未响应", blocking=req.mandatory,
+                       message=note, note=note)
+    judged = sorted(((*_judge(req, c, bid), c) for c in candidates), key=lambda j: STATUS_RANK[j[0]])
+    status, reason, commitment = judged[0]
+    blocking = req.mandatory and status == "负偏离"
+    if blocking:
+        reason += "；★实质性要求负偏离将导致废标"
+    return Finding(kind="requirement", requirement=req, status=status, blocking=blocking,
+                   offer=clauses[commitment.clause_id].sentence_with(commitment),
+                   message=f"{commitment.clause_id} v{commitment.version}：{reason}", note=reason,
+                   clause_id=commitment.clause_id)
+
+
+def conflict_findings(commitments: list[Commitment]) -> list[Finding]:
+    """Two clauses committing one metric to different values: the chapter contradicts itself."""
+    findings = []
+    for a, b in combinations(commitments, 2):
+        if a.metric != b.metric or a.clause_id == b.clause_id or a.metric == "other":
+            continue
+        if isinstance(a.value, Quantity) and isinstance(b.value, Quantity):
+            differ = a.value.comparable_with(b.value) and compare(a.value, b.value, "==") != Verdict.EQUAL
+        else:
+            differ = type(a.value) is type(b.value) and a.value != b.value
+        if differ:
+            findings.append(Finding(
+                kind="conflict", status="条款冲突", blocking=True, offer=f"{a.offer} / {b.offer}",
+                clause_id=b.clause_id,
+                message=f"{a.clause_id} 承诺{a.label}{a.offer}，而 {b.clause_id} 承诺{b.offer}，前后矛盾"))
+    return findings
+
+
+def staffing_findings(commitments: list[Commitment], bid: Bid) -> list[Finding]:
+    findings = []
+    for c in commitments:
+        count = HEADCOUNT.get(c.metric)
+        if count is None or not isinstance(c.value, Quantity) or c.value.unit != "person":
+            continue
+        listed = count(bid.staff)
+        if listed < c.value.value:
+            findings.append(Finding(
+                kind="staff", status="人员不足", blocking=True, offer=c.offer, clause_id=c.clause_id,
+                message=f"{c.clause_id} 承诺{c.label}{c.offer}，但人员配置表只列出{listed}人"))
+    return findings
+
+
+def office_findings(commitments: list[Commitment], bid: Bid) -> list[Finding]:
+    arrivals = [c for c in commitments if c.metric == "onsite_arrival"]
+    if arrivals and not bid.offices:
+        c = arrivals[0]
+        return [Finding(kind="office", status="无本地网点", blocking=False, offer=c.offer, clause_id=c.clause_id,
+                        message=f"{c.clause_id} 承诺{c.offer}到达现场，但投标文件未列出任何服务网点")]
+    return []
+
+
+def _texts_of(bid: Bid, clauses: list[ResolvedClause]):
+    """(where, text) for every text of the bid that reaches the chapter."""
+    for field in ("project", "project_number", "buyer"):
+        yield field, getattr(bid, field)
+    for field, value in bid.bidder.model_dump().items():
+        yield f"bidder.{field}", value
+    for i, row in enumerate(bid.staff):
+        for field, value in row.model_dump().items():
+            yield f"staff[{i + 1}].{field}", value
+    for i, row in enumerate(bid.offices):
+        for field, value in row.model_dump().items():
+            yield f"offices[{i + 1}].{field}", value
+    for clause in clauses:
+        for name, value in clause.choice.params.items():
+            if isinstance(value, str):
+                yield f"{clause.ref} {name}", value
+        if clause.text:
+            yield clause.ref, clause.text
+
+
+def text_findings(bid: Bid, clauses: list[ResolvedClause]) -> list[Finding]:
+    findings = []
+    for where, text in _texts_of(bid, clauses):
+        if m := PLACEHOLDER.search(text or ""):
+            findings.append(Finding(kind="placeholder", status="未填写", blocking=True, offer=m.group(0),
+                                    message=f"{where}：残留占位符“{m.group(0)}”，请填写"))
+        if ILLEGAL_XML.search(text or ""):
+            findings.append(Finding(kind="characters", status="非法字符", blocking=False,
+                                    message=f"{where}：含有不可见的控制字符（多见于从Word粘贴），"
+                                            "生成文档时已删除"))
+    return findings
+
+
+def clause_findings(clauses: list[ResolvedClause]) -> list[Finding]:
+    findings = []
+    for clause in clauses:
+        if clause.status != "approved":
+            findings.append(Finding(kind="status", status="未审批", blocking=True, clause_id=clause.version.id,
+                                    message=f"{clause.ref} 的状态为“{STATUS_ZH[clause.status]}”，未经法务审批"))
+        for name, message in clause.problems:
+            kind = "bounds" if ("below the minimum" in message or "above the maximum" in message) else "placeholder"
+            findings.append(Finding(kind=kind, status="超出范围" if kind == "bounds" else "未填写", blocking=True,
+                                    clause_id=clause.version.id, message=f"{clause.ref}：{message}"))
+        if clause.render_error:
+            findings.append(Finding(kind="placeholder", status="无法生成", blocking=True,
+                                    clause_id=clause.version.id, message=clause.render_error))
+    return findings
+
+
+def check(bid: Bid, lib: Library) -> CheckResult:
+    """All findings of a bid, blocking ones first, then in requirement order."""
+    clauses = resolve(bid, lib)
+    by_id = {c.version.id: c for c in clauses}
+    commitments = [c for clause in clauses for c in clause.commitments()]
+    per_requirement = [requirement_finding(r, commitments, bid, by_id) for r in bid.requirements]
+    findings = list(per_requirement)
+    findings += conflict_findings(commitments)
+    findings += staffing_findings(commitments, bid)
+    findings += office_findings(commitments, bid)
+    findings += clause_findings(clauses)
+    findings += text_findings(bid, clauses)
+    findings.sort(key=lambda f: not f.blocking)
+    return CheckResult(findings, clauses, per_requirement)
+
+
+def deviation_rows(result: CheckResult) -> list[DeviationRow]:
+    """售后服务偏离表: one row per requirement, in the tender's order, quoting the chapter's own words."""
+    rows = []
+    for number, finding in enumerate(result.requirement_findings, start=1):
+        req = finding.requirement
+        star = "★" if req.mandatory and not req.text.startswith("★") else ""
+        rows.append(DeviationRow(number, req.ref, star + req.text, finding.offer or "未响应",
+                                 finding.status, finding.note))
+    return rows

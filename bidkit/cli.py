@@ -1,0 +1,108 @@
+"""`python -m bidkit ...`: the command line for scripts, CI pipelines and anyone without a browser.
+
+Exit codes: 0 success, 1 the bid has blocking findings (or a save conflicted), 2 bad input. Errors
+are one line on stderr; the core's BidkitError already says what and where.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+from bidkit import library
+from bidkit.errors import BidkitError, ConflictError
+
+EXIT_OK, EXIT_BLOCKING, EXIT_BAD_INPUT = 0, 1, 2
+
+
+def default_library() -> str:
+    return os.environ.get("BIDKIT_LIBRARY") or "clause_library"
+
+
+def _add_library_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--library", default=None, metavar="DIR",
+                        help="clause library folder (default: $BIDKIT_LIBRARY, else clause_library/)")
+
+
+def _library_dir(args: argparse.Namespace) -> Path:
+    return Path(args.library or default_library())
+
+
+def _print_json(data) -> None:
+    print(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def cmd_library_validate(args: argparse.Namespace) -> int:
+    lib = library.load(_library_dir(args))
+    summary = lib.summary()
+    if args.format == "json":
+        _print_json(summary)
+    else:
+        for issue in lib.issues:
+            print(issue)
+        print(f"{summary['clauses']} clauses, {summary['versions']} versions, "
+              f"{summary['categories']} categories, {len(lib.issues)} errors")
+    return EXIT_BAD_INPUT if lib.issues else EXIT_OK
+
+
+def cmd_library_new_version(args: argparse.Namespace) -> int:
+    draft = library.read_new_version(args.file)
+    version = library.new_version(_library_dir(args), draft, author=args.author, note=args.note)
+    print(f"saved {version.id} v{version.version} (draft)")
+    return EXIT_OK
+
+
+def _review(args: argparse.Namespace, event: str) -> int:
+    root = _library_dir(args)
+    lib = library.load(root)
+    library.record_review(root, lib, args.clause_id, args.version, event, args.reviewer, args.comment)
+    print(f"{args.clause_id} v{args.version} {event} by {args.reviewer}")
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m bidkit", description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    lib = commands.add_parser("library", help="validate the clause library, add versions, review them")
+    lib_commands = lib.add_subparsers(dest="library_command", required=True, metavar="ACTION")
+
+    validate = lib_commands.add_parser("validate", help="load every library file and list every problem")
+    _add_library_option(validate)
+    validate.add_argument("--format", choices=("text", "json"), default="text", help="output format")
+    validate.set_defaults(func=cmd_library_validate)
+
+    new = lib_commands.add_parser("new-version", help="save the next version of a clause from FILE "
+                                                       "(a version file with based_on instead of version)")
+    _add_library_option(new)
+    new.add_argument("file", metavar="FILE.yaml", help="the new version, naming id and based_on")
+    new.add_argument("--author", required=True, help="who wrote this version")
+    new.add_argument("--note", default=None, help="what changed and why")
+    new.set_defaults(func=cmd_library_new_version)
+
+    for event, verb in (("approved", "approve"), ("retired", "retire")):
+        review = lib_commands.add_parser(verb, help=f"record that a version is {event}")
+        _add_library_option(review)
+        review.add_argument("clause_id", metavar="CLAUSE_ID", help="the clause's id")
+        review.add_argument("version", metavar="VERSION", type=int, help="the version number")
+        review.add_argument("--reviewer", required=True, help="who reviewed it")
+        review.add_argument("--comment", default="", help="the reviewer's comment")
+        review.set_defaults(func=lambda a, e=event: _review(a, e))
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except ConflictError as exc:
+        print(f"conflict: {exc}", file=sys.stderr)
+        return EXIT_BLOCKING
+    except BidkitError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        return 130

@@ -1,0 +1,56 @@
+"""The one exception family of bidkit.
+
+Every error the core raises says what is wrong and where (file, line, field), so the command
+line can print it as one line and a page can show it with st.error, without either knowing
+how the other shows it.
+"""
+from __future__ import annotations
+
+
+class BidkitError(Exception):
+    """Something the user gave is wrong; the message says what and where."""
+
+    def __init__(self, message: str, *, file: str | None = None, line: int | None = None,
+                 field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.file = file
+        self.line = line
+        self.field = field
+
+    def location(self) -> str:
+        """'file:line: field' with whatever parts are known."""
+        where = ""
+        if self.file:
+            where = str(self.file) + (f":{self.line}" if self.line else "")
+        if self.field:
+            where = f"{where}: {self.field}" if where else self.field
+        return where
+
+    def __str__(self) -> str:
+        where = self.location()
+        return f"{where}: {self.message}" if where else self.message
+
+
+class QuantityError(BidkitError):
+    """A duration, count or service-hours value that cannot be read."""
+
+
+class LibraryError(BidkitError):
+    """A clause library file or folder that is malformed."""
+
+
+class ConflictError(BidkitError):
+    """Someone saved the next version (or the same file) first; nothing was overwritten."""
+
+
+class BidError(BidkitError):
+    """A bid or template file that is malformed or names what does not exist."""
+
+
+class ExtractError(BidkitError):
+    """A tender file that cannot be read."""
+
+
+class RenderError(BidkitError):
+    """A chapter that cannot be rendered (template, house style, blocking findings)."""

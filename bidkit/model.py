@@ -1,0 +1,328 @@
+"""The pydantic models at bidkit's boundaries: clause versions, reviews, bids, templates, findings.
+
+Every model forbids unknown fields, so a typo in a YAML key is an error the writer sees, not a
+setting silently ignored. Messages are written for bid writers and reviewers, in plain words.
+"""
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from bidkit.quantity import Quantity, ServiceHours, parse_quantity, parse_service_hours
+from bidkit.errors import QuantityError
+
+ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+METRICS = (
+    "warranty_period", "response_time", "onsite_arrival", "repair_completion",
+    "replacement_time", "substitute_equipment", "service_hours", "local_office",
+    "staff_count", "engineer_count", "training", "spare_parts", "return_visit",
+    "complaint_response", "other",
+)
+Metric = Literal[
+    "warranty_period", "response_time", "onsite_arrival", "repair_completion",
+    "replacement_time", "substitute_equipment", "service_hours", "local_office",
+    "staff_count", "engineer_count", "training", "spare_parts", "return_visit",
+    "complaint_response", "other",
+]
+Op = Literal[">=", "<=", "==", "present"]
+ParamType = Literal["duration", "count", "text", "choice", "bool", "service_hours"]
+ReviewEvent = Literal["approved", "retired"]
+Status = Literal["draft", "approved", "retired"]
+DeviationStatus = Literal["正偏离", "无偏离", "负偏离", "未响应", "需人工确认"]
+
+ParamValue = Quantity | ServiceHours | str | bool
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+def check_id(value: str) -> str:
+    """Ids become folder names: lower-case letters, digits and single hyphens only."""
+    if not isinstance(value, str) or not ID_PATTERN.match(value):
+        raise ValueError(
+            f"id {value!r} may hold only lower-case letters, digits and single hyphens "
+            "(no '/', '..', spaces or capitals)")
+    return value
+
+
+class ParamSpec(Strict):
+    """One typed parameter of a clause; `metric` ties it to the tender requirements it answers."""
+
+    label: str
+    type: ParamType
+    default: Any = None
+    min: str | int | None = None
+    max: str | int | None = None
+    choices: list[str] | None = None
+    metric: Metric | None = None
+    help: str | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "ParamSpec":
+        if self.type == "choice":
+            if not self.choices:
+                raise ValueError("a choice parameter needs a non-empty 'choices' list")
+            if len(set(self.choices)) != len(self.choices):
+                raise ValueError("'choices' lists the same option twice")
+        elif self.choices is not None:
+            raise ValueError(f"'choices' is only for type choice, not {self.type}")
+        if self.type not in ("duration", "count") and (self.min is not None or self.max is not None):
+            raise ValueError(f"'min' and 'max' are only for duration and count, not {self.type}")
+        low = self.bound("min")
+        high = self.bound("max")
+        if low is not None and high is not None and _magnitude(low) > _magnitude(high):
+            raise ValueError(f"min {self.min} is larger than max {self.max}")
+        if self.default is not None:
+            self.parse_value(self.default, field="default")
+        return self
+
+    def bound(self, which: Literal["min", "max"]) -> Quantity | None:
+        raw = getattr(self, which)
+        if raw is None:
+            return None
+        return self._parse(raw, which)
+
+    def _parse(self, raw: Any, field: str) -> Quantity | ServiceHours:
+        try:
+            if self.type == "service_hours":
+                return parse_service_hours(str(raw))
+            if self.type == "count":
+                q = parse_quantity(str(raw), default_unit="times")
+            else:
+                q = parse_quantity(str(raw))
+        except QuantityError as exc:
+            raise ValueError(f"{field} {raw!r}: {exc.message}") from None
+        if self.type == "duration" and q.unit in ("person", "times"):
+            raise ValueError(f"{field} {raw!r} is a count, but this parameter is a duration")
+        if self.type == "count" and q.unit not in ("person", "times", "day"):
+            raise ValueError(f"{field} {raw!r} is a duration, but this parameter is a count")
+        return q
+
+    def parse_value(self, raw: Any, field: str = "value") -> ParamValue:
+        """Turn a value from YAML or a widget into its typed form, or raise ValueError saying why."""
+        if raw is None or (isinstance(raw, str) and not raw.strip()):
+            raise ValueError(f"{field} is empty")
+        if self.type in ("duration", "count", "service_hours"):
+            if isinstance(raw, (Quantity, ServiceHours)):
+                return raw
+            if isinstance(raw, bool):
+                raise ValueError(f"{field} {raw!r} is not a {self.type}")
+            return self._parse(raw, field)
+        if self.type == "bool":
+            if isinstance(raw, bool):
+                return raw
+            text = str(raw).strip().lower()
+            if text in ("true", "yes", "是", "1"):
+                return True
+            if text in ("false", "no", "否", "0"):
+                return False
+            raise ValueError(f"{field} {raw!r} is not yes/no")
+        value = str(raw).strip()
+        if self.type == "choice" and value not in (self.choices or []):
+            raise ValueError(f"{field} {value!r} is not one of {', '.join(self.choices or [])}")
+        return value
+
+    def out_of_bounds(self, value: ParamValue) -> str | None:
+        """A message when a duration or count lies outside min/max, else None."""
+        if not isinstance(value, Quantity):
+            return None
+        for which, sign in (("min", -1), ("max", 1)):
+            bound = self.bound(which)
+            if bound is None:
+                continue
+            if _comparable(value, bound) and sign * (_magnitude(value) - _magnitude(bound)) > 0:
+                word = "below the minimum" if which == "min" else "above the maximum"
+                return f"{self.label} {value.format()} is {word} {bound.format()}"
+        return None
+
+
+def _comparable(a: Quantity, b: Quantity) -> bool:
+    return a.comparable_with(b)
+
+
+def _magnitude(q: Quantity) -> float:
+    return q.magnitude()
+
+
+class ClauseBody(Strict):
+    """What a version file and a new-version file share: the clause's identity, text and params."""
+
+    id: str
+    category: str
+    title: str = Field(min_length=1)
+    note: str = ""
+    params: dict[str, ParamSpec] = Field(default_factory=dict)
+    text: str = Field(min_length=1)
+
+    _id = field_validator("id", "category")(check_id)
+
+    @field_validator("params")
+    @classmethod
+    def _param_names(cls, params: dict[str, ParamSpec]) -> dict[str, ParamSpec]:
+        for name in params:
+            if not re.match(r"^[a-z_][a-z0-9_]*$", name):
+                raise ValueError(f"parameter name {name!r} must be lower-case letters, digits and _")
+        return params
+
+    def metrics(self) -> dict[str, str]:
+        """metric -> parameter name, for the parameters that answer a requirement."""
+        return {spec.metric: name for name, spec in self.params.items() if spec.metric}
+
+
+class ClauseVersion(ClauseBody):
+    """One immutable version of a commitment clause, as stored in `vN.yaml`."""
+
+    version: int = Field(ge=1)
+    author: str = Field(min_length=1)
+    created: datetime
+
+    def to_file(self) -> dict[str, Any]:
+        """The fields in the order a reviewer reads a version file."""
+        data = self.model_dump(mode="json", exclude_none=True)
+        order = ("id", "version", "category", "title", "author", "created", "note", "params", "text")
+        return {k: data[k] for k in order}
+
+
+class NewVersion(ClauseBody):
+    """A new-version file: a version file without `version`, with the version it was based on."""
+
+    based_on: int = Field(ge=0)
+    author: str | None = None
+    created: datetime | None = None
+
+
+class Review(Strict):
+    """A review event of one version, stored in `vN.<event>.yaml`; never rewritten."""
+
+    id: str
+    version: int = Field(ge=1)
+    event: ReviewEvent
+    reviewer: str = Field(min_length=1)
+    at: datetime
+    comment: str = ""
+
+    _id = field_validator("id")(check_id)
+
+
+class Category(Strict):
+    """A category folder's `_category.yaml`."""
+
+    title: str
+    title_en: str = ""
+    order: int = 0
+
+
+class Requirement(Strict):
+    """One tender requirement; the same fields as `bidkit extract` prints."""
+
+    metric: Metric
+    op: Op
+    value: float | int | str | None = None
+    unit: str | None = None
+    mandatory: bool = False
+    text: str = ""
+    ref: str = ""
+    # A scoring rule ("每增加1年加1分，最高3分") is a hint for the writer, never a threshold;
+    # it is the one field beyond DESIGN.md's seven, and is left out of JSON when empty.
+    scoring: str | None = None
+
+    @model_validator(mode="after")
+    def _value_matches_op(self) -> "Requirement":
+        if self.op == "present":
+            return self
+        if self.value is None:
+            raise ValueError(f"op {self.op} needs a value; use op 'present' when the tender gives no number")
+        if self.metric == "service_hours":
+            parse_service_hours(str(self.value))
+        elif self.metric != "other" and not self.unit:
+            raise ValueError(f"value {self.value} needs a unit (minute, hour, day, workday, month, year, person, times)")
+        return self
+
+    def quantity(self) -> Quantity | ServiceHours | None:
+        """The required value as a quantity, or None for `present` and `other`."""
+        if self.op == "present" or self.value is None or self.metric == "other":
+            return None
+        if self.metric == "service_hours":
+            return parse_service_hours(str(self.value))
+        return parse_quantity(f"{self.value} {self.unit}")
+
+
+class Bidder(Strict):
+    name: str = ""
+    address: str = ""
+    hotline: str = ""
+    contact: str = ""
+
+
+class ChapterInfo(Strict):
+    number: int = Field(default=1, ge=1, le=99)
+    title: str = "售后服务方案"
+
+
+class ClauseChoice(Strict):
+    """A chosen clause: its id, the pinned version and the writer's values."""
+
+    id: str
+    version: int = Field(ge=1)
+    params: dict[str, Any] = Field(default_factory=dict)
+
+    _id = field_validator("id")(check_id)
+
+
+class StaffMember(Strict):
+    name: str
+    role: str = ""
+    certificate: str = ""
+    phone: str = ""
+
+
+class Office(Strict):
+    city: str
+    address: str = ""
+    phone: str = ""
+
+
+class Bid(Strict):
+    """A bid being written: details, the tender's requirements, the chosen clauses, staff, offices."""
+
+    project: str = ""
+    project_number: str = ""
+    buyer: str = ""
+    bidder: Bidder = Field(default_factory=Bidder)
+    chapter: ChapterInfo = Field(default_factory=ChapterInfo)
+    requirements: list[Requirement] = Field(default_factory=list)
+    clauses: list[ClauseChoice] = Field(default_factory=list)
+    staff: list[StaffMember] = Field(default_factory=list)
+    offices: list[Office] = Field(default_factory=list)
+
+
+class Template(Strict):
+    """The reusable part of a bid, with a name and an owner."""
+
+    name: str = Field(min_length=1)
+    owner: str = ""
+    created: datetime | None = None
+    description: str = ""
+    bidder: Bidder = Field(default_factory=Bidder)
+    clauses: list[ClauseChoice] = Field(default_factory=list)
+    staff: list[StaffMember] = Field(default_factory=list)
+    offices: list[Office] = Field(default_factory=list)
+
+
+class Finding(Strict):
+    """One result of checking a bid: a requirement's deviation, or a problem in the bid itself."""
+
+    kind: Literal["requirement", "conflict", "staff", "office", "placeholder", "status", "bounds",
+                  "characters"] = "requirement"
+    requirement: Requirement | None = None
+    status: str
+    blocking: bool = False
+    offer: str = ""
+    message: str
+    note: str = ""  # the short reason printed in the deviation table's 说明 column
+    clause_id: str | None = None
