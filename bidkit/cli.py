@@ -11,7 +11,9 @@ import os
 import sys
 from pathlib import Path
 
-from bidkit import library
+import yaml
+
+from bidkit import bidfile, check, library
 from bidkit.errors import BidkitError, ConflictError
 
 EXIT_OK, EXIT_BLOCKING, EXIT_BAD_INPUT = 0, 1, 2
@@ -62,6 +64,32 @@ def _review(args: argparse.Namespace, event: str) -> int:
     return EXIT_OK
 
 
+def cmd_extract(args: argparse.Namespace) -> int:
+    from bidkit import extract
+
+    data = extract.requirements_json(extract.extract_file(args.file))
+    if args.format == "json":
+        _print_json(data)
+    else:
+        print(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), end="")
+    return EXIT_OK
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    bid = bidfile.read(args.bid)
+    result = check.check(bid, library.load(_library_dir(args)))
+    if args.format == "json":
+        _print_json(result.to_json())
+    else:
+        for finding in result.findings:
+            mark = "BLOCKING " if finding.blocking else ""
+            subject = finding.requirement.text if finding.requirement else finding.kind
+            print(f"{mark}{finding.status}  {subject}: {finding.message}")
+        blocking = len(result.blocking)
+        print(f"{len(result.findings)} findings, {blocking} blocking")
+    return EXIT_BLOCKING if result.blocking else EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bidkit", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -90,6 +118,16 @@ def build_parser() -> argparse.ArgumentParser:
         review.add_argument("--reviewer", required=True, help="who reviewed it")
         review.add_argument("--comment", default="", help="the reviewer's comment")
         review.set_defaults(func=lambda a, e=event: _review(a, e))
+    extract_cmd = commands.add_parser("extract", help="list the after-sales requirements of a tender file")
+    extract_cmd.add_argument("file", metavar="FILE", help="the tender: .txt, .md, .docx or .pdf")
+    extract_cmd.add_argument("--format", choices=("yaml", "json"), default="yaml", help="output format")
+    extract_cmd.set_defaults(func=cmd_extract)
+
+    check_cmd = commands.add_parser("check", help="check a bid against its requirements; exit 1 when anything blocks")
+    check_cmd.add_argument("bid", metavar="BID.yaml", help="the bid file")
+    _add_library_option(check_cmd)
+    check_cmd.add_argument("--format", choices=("text", "json"), default="text", help="output format")
+    check_cmd.set_defaults(func=cmd_check)
     return parser
 
 

@@ -10,14 +10,21 @@ parsed again.
 """
 from __future__ import annotations
 
+import marshal
+import multiprocessing
 import os
 import pickle
+import sys
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Iterable
+from collections.abc import Iterator, Mapping
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from typing import Any, NamedTuple
 
+import pydantic
 import yaml
 from pydantic import BaseModel
 
@@ -26,8 +33,8 @@ from bidkit.errors import BidError, ConflictError, LibraryError
 from bidkit.model import ID_PATTERN, Category, ClauseVersion, NewVersion, Review, Status
 from bidkit.storage import TMP_PREFIX, create_exclusive
 
-CACHE_NAME = ".bidkit-index.pickle"
-CACHE_FORMAT = 1
+CACHE_NAME = ".bidkit-index.marshal"
+CACHE_FORMAT = 2
 VERSION_FILE = re.compile(r"^v(\d+)\.ya?ml$")
 EVENT_FILE = re.compile(r"^v(\d+)\.(approved|retired)\.ya?ml$")
 EVENT_ORDER = {"approved": 0, "retired": 1}
@@ -45,13 +52,38 @@ class LibraryIssue:
         return f"{self.file}:{self.line}: {self.message}" if self.line else f"{self.file}: {self.message}"
 
 
+class Versions(Mapping[int, ClauseVersion]):
+    """A clause's versions by number, each unpickled from the cache on first use."""
+
+    def __init__(self) -> None:
+        self._parsed: dict[int, "_Parsed"] = {}
+        self._loaded: dict[int, ClauseVersion] = {}
+
+    def add(self, number: int, parsed: "_Parsed") -> None:
+        self._parsed[number] = parsed
+
+    def __getitem__(self, number: int) -> ClauseVersion:
+        if number not in self._loaded:
+            self._loaded[number] = self._parsed[number].model()
+        return self._loaded[number]
+
+    def __contains__(self, number: object) -> bool:
+        return number in self._parsed
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(sorted(self._parsed))
+
+    def __len__(self) -> int:
+        return len(self._parsed)
+
+
 @dataclass
 class ClauseEntry:
     """All versions of one clause and their review events."""
 
     id: str
     category: str
-    versions: dict[int, ClauseVersion] = field(default_factory=dict)
+    versions: Versions = field(default_factory=Versions)
     reviews: dict[int, list[Review]] = field(default_factory=dict)
 
     def status(self, version: int) -> Status:
@@ -142,11 +174,11 @@ def _template_line(text: str, template: str, lineno: int) -> int | None:
 
 def template_issues(rel: str, text: str, version: ClauseVersion | NewVersion) -> list[LibraryIssue]:
     """Jinja syntax errors and names the text uses that no parameter declares."""
-    problems = templating.template_problems(version.text)
+    names, problems = templating.template_names(version.text)
     if problems:
         return [LibraryIssue(rel, _template_line(text, version.text, lineno or 1), f"text: {msg}")
                 for lineno, msg in problems]
-    unknown = templating.variables(version.text) - set(version.params) - set(templating.BID_VARIABLES)
+    unknown = names - set(version.params) - set(templating.BID_VARIABLES)
     lines = version.text.splitlines()
     return [LibraryIssue(rel, _template_line(text, version.text,
                                              next((i for i, l in enumerate(lines, 1) if name in l), 1)),
@@ -204,42 +236,106 @@ def _parse_file(root: Path, rel: str) -> tuple[Any, list[LibraryIssue]]:
 
 # ---------------------------------------------------------------- walking the folder
 
-def _library_files(root: Path) -> Iterable[tuple[str, os.stat_result]]:
-    """Every YAML file below root (relative path, stat), skipping hidden and temporary files."""
+def _library_files(root: Path) -> Iterator[tuple[str, tuple[int, int]]]:
+    """Every YAML file below root as (relative path, (mtime_ns, size)), skipping hidden files."""
     stack = [""]
+    base = str(root)
     while stack:
         rel_dir = stack.pop()
-        with os.scandir(root / rel_dir if rel_dir else root) as entries:
+        with os.scandir(os.path.join(base, rel_dir) if rel_dir else base) as entries:
             for entry in entries:
-                if entry.name.startswith("."):
+                name = entry.name
+                if name[0] == ".":
                     continue
-                rel = f"{rel_dir}/{entry.name}" if rel_dir else entry.name
+                rel = f"{rel_dir}/{name}" if rel_dir else name
                 if entry.is_dir(follow_symlinks=False):
                     stack.append(rel)
-                elif entry.name.endswith((".yaml", ".yml")):
-                    yield rel, entry.stat(follow_symlinks=False)
+                elif name.endswith((".yaml", ".yml")):
+                    st = entry.stat(follow_symlinks=False)
+                    yield rel, (st.st_mtime_ns, st.st_size)
 
 
-def _read_cache(path: Path) -> dict:
+def _read_cache(path: Path) -> dict[str, "_Parsed"]:
+    """The cached parse of every file, or {} when the cache is missing, stale or damaged.
+
+    marshal, not pickle, for the index itself: it reads plain tuples several times faster, and
+    the format key (which includes the Python version) makes a cache from another Python stale.
+    """
     try:
-        with path.open("rb") as fh:
-            cache = pickle.load(fh)
-        if isinstance(cache, dict) and cache.get("format") == CACHE_FORMAT:
-            return cache["files"]
-    except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, TypeError, ValueError):
+        data = marshal.loads(path.read_bytes())
+        if isinstance(data, tuple) and data[0] == _cache_format():
+            return {row[0]: _Parsed._make(row[1:]) for row in data[1]}
+    except (OSError, EOFError, ValueError, TypeError, IndexError):
         pass
     return {}
+
+
+def _cache_format() -> str:
+    return f"{CACHE_FORMAT}-{sys.version_info[0]}.{sys.version_info[1]}-{pydantic.VERSION}"
 
 
 def _write_cache(path: Path, files: dict) -> None:
     """Best effort: a read-only library still loads, only more slowly next time."""
     tmp = path.with_name(f"{TMP_PREFIX}{os.getpid()}-{path.name}")
     try:
-        with tmp.open("wb") as fh:
-            pickle.dump({"format": CACHE_FORMAT, "files": files}, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        rows = [(rel, *parsed) for rel, parsed in files.items()]
+        tmp.write_bytes(marshal.dumps((_cache_format(), rows)))
         os.replace(tmp, path)
     except OSError:
         tmp.unlink(missing_ok=True)
+
+
+class _Parsed(NamedTuple):
+    """One file's parse, as cached: what it is (kind, key), its model pickled, and its issues.
+
+    The model stays pickled until someone asks for it, so reopening a library of thousands of
+    versions unpickles only the few it needs (the review events, which give each status).
+    """
+
+    stamp: tuple[int, int]
+    kind: str | None  # "category", "version", "review", or None when the file did not load
+    key: tuple
+    blob: bytes | None
+    issues: tuple[tuple[str, int | None, str], ...]  # (file, line, message), as LibraryIssue takes them
+
+    def model(self) -> Any:
+        return pickle.loads(self.blob)
+
+
+def _parse_to_cache(root: Path, rel: str, stamp: tuple[int, int]) -> _Parsed:
+    result, issues = _parse_file(root, rel)
+    if isinstance(result, Category):
+        kind, key = "category", (rel.split("/")[0],)
+    elif isinstance(result, ClauseVersion):
+        kind, key = "version", (result.category, result.id, result.version)
+    elif isinstance(result, Review):
+        kind, key = "review", (result.id, result.version)
+    else:
+        kind, key = None, ()
+    blob = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL) if kind else None
+    return _Parsed(stamp, kind, key, blob, tuple((i.file, i.line, i.message) for i in issues))
+
+
+def _parse_batch(root: Path, batch: list[tuple[str, tuple[int, int]]]) -> list[_Parsed]:
+    return [_parse_to_cache(root, rel, stamp) for rel, stamp in batch]
+
+
+# A cold load of thousands of files is spread over the machine's cores; below this many files
+# starting worker processes costs more than it saves.
+PARALLEL_FROM = 400
+
+
+def _parse_all(root: Path, todo: list[tuple[str, tuple[int, int]]]) -> list[_Parsed]:
+    workers = min(os.cpu_count() or 1, 8)
+    if len(todo) < PARALLEL_FROM or workers < 2:
+        return _parse_batch(root, todo)
+    size = -(-len(todo) // (workers * 4))
+    batches = [todo[i:i + size] for i in range(0, len(todo), size)]
+    try:
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            return [p for batch in pool.map(_parse_batch, [root] * len(batches), batches) for p in batch]
+    except (OSError, BrokenProcessPool):
+        return _parse_batch(root, todo)
 
 
 def load(root: str | Path, use_cache: bool = True) -> Library:
@@ -249,59 +345,59 @@ def load(root: str | Path, use_cache: bool = True) -> Library:
         raise LibraryError("is not a folder (set --library or BIDKIT_LIBRARY)", file=str(root))
     cache_path = root / CACHE_NAME
     cached = _read_cache(cache_path) if use_cache else {}
-    files: dict[str, tuple] = {}
-    changed = False
-    for rel, st in _library_files(root):
-        stamp = (st.st_mtime_ns, st.st_size)
+    files: dict[str, _Parsed] = {}
+    todo = []
+    for rel, stamp in _library_files(root):
         hit = cached.get(rel)
-        if hit is not None and hit[0] == stamp:
+        if hit is not None and hit.stamp == stamp:
             files[rel] = hit
         else:
-            files[rel] = (stamp, *_parse_file(root, rel))
-            changed = True
-    if use_cache and (changed or len(files) != len(cached)):
+            todo.append((rel, stamp))
+    for (rel, _stamp), parsed in zip(todo, _parse_all(root, todo)):
+        files[rel] = parsed
+    if use_cache and (todo or len(files) != len(cached)):
         _write_cache(cache_path, files)
     return _assemble(root, files)
 
 
-def _assemble(root: Path, files: dict[str, tuple]) -> Library:
+def _assemble(root: Path, files: dict[str, _Parsed]) -> Library:
     """Put parsed files together and find what only shows across files (duplicates, orphans)."""
     lib = Library(root=root)
-    events: list[tuple[str, Review]] = []
+    events: list[tuple[str, _Parsed]] = []
     for rel in sorted(files):
-        _stamp, result, issues = files[rel]
-        lib.issues.extend(issues)
-        if result is None:
+        parsed = files[rel]
+        lib.issues.extend(LibraryIssue(*issue) for issue in parsed.issues)
+        if parsed.kind == "category":
+            lib.categories[parsed.key[0]] = parsed.model()
+        elif parsed.kind == "version":
+            _add_version(lib, rel, parsed)
+        elif parsed.kind == "review":
+            events.append((rel, parsed))
+    for rel, parsed in events:
+        clause_id, number = parsed.key
+        entry = lib.clauses.get(clause_id)
+        if entry is None or number not in entry.versions:
+            lib.issues.append(LibraryIssue(rel, None, f"review of v{number}, a version that does not load"))
             continue
-        if isinstance(result, Category):
-            lib.categories[rel.split("/")[0]] = result
-        elif isinstance(result, ClauseVersion):
-            _add_version(lib, rel, result)
-        else:
-            events.append((rel, result))
-    for rel, review in events:
-        entry = lib.clauses.get(review.id)
-        if entry is None or review.version not in entry.versions:
-            lib.issues.append(LibraryIssue(rel, None, f"review of v{review.version}, a version that does not load"))
-            continue
-        entry.reviews.setdefault(review.version, []).append(review)
+        entry.reviews.setdefault(number, []).append(parsed.model())
     for category in {c.category for c in lib.clauses.values()} - set(lib.categories):
         lib.issues.append(LibraryIssue(f"{category}/_category.yaml", None, "is missing: the category has no title or order"))
     return lib
 
 
-def _add_version(lib: Library, rel: str, version: ClauseVersion) -> None:
-    entry = lib.clauses.get(version.id)
+def _add_version(lib: Library, rel: str, parsed: _Parsed) -> None:
+    category, clause_id, number = parsed.key
+    entry = lib.clauses.get(clause_id)
     if entry is None:
-        lib.clauses[version.id] = entry = ClauseEntry(version.id, version.category)
-    elif entry.category != version.category:
-        lib.issues.append(LibraryIssue(rel, None, f"id: clause {version.id!r} also exists in category "
+        lib.clauses[clause_id] = entry = ClauseEntry(clause_id, category)
+    elif entry.category != category:
+        lib.issues.append(LibraryIssue(rel, None, f"id: clause {clause_id!r} also exists in category "
                                                   f"{entry.category!r}; ids must be unique"))
         return
-    if version.version in entry.versions:
-        lib.issues.append(LibraryIssue(rel, None, f"version: v{version.version} of {version.id!r} exists twice"))
+    if number in entry.versions:
+        lib.issues.append(LibraryIssue(rel, None, f"version: v{number} of {clause_id!r} exists twice"))
         return
-    entry.versions[version.version] = version
+    entry.versions.add(number, parsed)
 
 
 # ---------------------------------------------------------------- writing

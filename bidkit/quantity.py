@@ -7,6 +7,7 @@ a calendar we do not know (months against days, working days against calendar da
 """
 from __future__ import annotations
 
+import functools
 import math
 import re
 from dataclasses import dataclass
@@ -157,16 +158,23 @@ _CN_CHARS = "".join(_DIGITS) + "".join(_SMALL_UNITS) + "".join(_BIG_UNITS)
 # A numeral starts with a digit or 十; 百, 千, 万 and 零 alone are words (千万, 零件).
 _CN_START = "".join(c for c in _DIGITS if _DIGITS[c]) + "十拾"
 
-# Full-width ASCII to ASCII and upper to lower case, one character for one, so that a match
-# in the normalised text has the same offsets in the original.
-_NORMALISE = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
-_NORMALISE.update({0x3000: " ", 0x00A0: " "})
-_NORMALISE.update({cp: cp + 32 for cp in range(ord("A"), ord("Z") + 1)})
-_NORMALISE.update({cp: cp - 0xFEE0 + 32 for cp in range(0xFF21, 0xFF3B)})
+# Full-width digits and letters to ASCII, ASCII to lower case, always one character for one, so
+# that a match in the normalised text has the same offsets in the original. Full-width
+# punctuation (，、：) stays: the patterns name it where it matters.
+_FULLWIDTH_CHARS = "０-９Ａ-Ｚａ-ｚ．＊－\u3000\u00a0"
+_FULLWIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
+_FULLWIDTH.update({cp: cp - 0xFEE0 + 32 for cp in range(0xFF21, 0xFF3B)})
+_FULLWIDTH.update({0x3000: " ", 0x00A0: " "})
+_FULLWIDTH_RE = re.compile(f"[{_FULLWIDTH_CHARS}]+")
+_ASCII_LOWER = {cp: cp + 32 for cp in range(ord("A"), ord("Z") + 1)}
 
 
 def _normalise(text: str) -> str:
-    return text.translate(_NORMALISE)
+    lowered = text.lower()
+    if len(lowered) != len(text):  # a few letters (İ) grow when lowered; offsets must not move
+        lowered = text.translate(_ASCII_LOWER)
+    # Translating only the full-width runs keeps a 300,000-character tender fast.
+    return _FULLWIDTH_RE.sub(lambda run: run.group().translate(_FULLWIDTH), lowered)
 
 
 _ARABIC_RE = re.compile(r"[0-9]+(?:\.[0-9]+)?")
@@ -204,6 +212,8 @@ def _positional(text: str, shown: str) -> int:
         return _DIGITS[text]
     if not any(c in "零〇" for c in text):
         raise QuantityError(f"{shown!r} is not a number (a range such as 三四 cannot be compared)")
+    if len(text) > 12:  # no duration has 13 digits; longer strings would overflow a float
+        raise QuantityError(f"{shown!r} is too long to be a number")
     return int("".join(str(_DIGITS[c]) for c in text))
 
 
@@ -272,10 +282,13 @@ _TIMES_SIGN = r"[×x*✕✖╳]"
 _HOURS_WORD = r"(?:小时|hours?(?![a-z])|hrs?(?![a-z])|h(?![a-z]))"
 _ROUND_THE_CLOCK = rf"(?:(?:24|二十四){_WS}小时{_WS})?全天候"
 _WEEKDAY_NUMBER = {"二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "日": 7, "天": 7}
-_SH = "|".join((
-    # 7×24小时, 365天×24小时, 5*8h, 7×24小时全天候
+# "全天候" next to a schedule restates it; it is one expression, not a second one.
+_SH_HEAD = rf"(?:全天候{_WS})?"
+_SH_TAIL = rf"(?:{_WS}[,，、]?{_WS}全天候)?"
+_SH = "|".join(_SH_HEAD + form + _SH_TAIL for form in (
+    # 7×24小时, 365天×24小时, 5*8h
     rf"(?P<sh_a_d>{_SH_NUM}){_WS}(?:[天日]{_WS})?{_TIMES_SIGN}{_WS}(?P<sh_a_h>{_SH_NUM})"
-    rf"(?:{_WS}{_HOURS_WORD})?(?:{_WS}{_ROUND_THE_CLOCK})?",
+    rf"(?:{_WS}{_HOURS_WORD})?",
     # 7天24小时
     rf"(?P<sh_b_d>{_SH_NUM}){_WS}天{_WS}(?P<sh_b_h>{_SH_NUM}){_WS}(?:个{_WS})?小时",
     # 每周7天每天24小时, 每周七天、每天24小时
@@ -287,8 +300,7 @@ _SH = "|".join((
     # 周一至周五每天8小时
     rf"周一{_WS}(?:至|到|-|~|～|—){_WS}周(?P<sh_e_d>[二三四五六日天]){_WS}[,，、]?{_WS}"
     rf"(?:每[天日]{_WS})?(?P<sh_e_h>{_SH_NUM}){_WS}(?:个{_WS})?小时",
-    rf"(?P<sh_all>{_ROUND_THE_CLOCK})",
-))
+)) + rf"|(?P<sh_all>{_ROUND_THE_CLOCK})"
 
 # Dates look like durations (2026年, 11月7日) and must be skipped by the scanner.
 _CN_DAY_NUM = "[一二三四五六七八九十]{1,3}"
@@ -303,6 +315,12 @@ _QTY_RE = re.compile(_QTY)
 _SH_RE = re.compile(_SH)
 _BARE_NUMBER_RE = re.compile(_NUM)
 _SCAN_RE = re.compile(rf"(?P<sh>{_SH})|(?P<date>{_DATE})|(?P<qty>{_QTY})")
+# Every alternative of _SCAN_RE starts with one of these characters.
+_CANDIDATE_RE = re.compile(
+    rf"[0-9{_CN_CHARS}半每周全](?:(?<=每)(?=周|[天日])|(?<=周)(?=一)|(?<=全)(?=天候)|(?<![每周全]))")
+_NUMERAL_RUN_RE = re.compile(rf"[0-9]+|[{_CN_CHARS}]+")
+
+_LOOKS_LIKE_SCHEDULE_RE = re.compile(rf"[0-9{_CN_CHARS}]{_WS}{_TIMES_SIGN}{_WS}[0-9{_CN_CHARS}]")
 
 _QUANTITY_HELP = "expected a number and a unit such as 36个月 or 2 hour"
 _SERVICE_HOURS_HELP = "expected days per week × hours per day such as 7×24 or 5×8"
@@ -386,12 +404,10 @@ def parse_value(text: str) -> Quantity | ServiceHours:
         return parse_service_hours(text)
     except QuantityError:
         pass
-    try:
-        return parse_quantity(text)
-    except QuantityError:
-        raise QuantityError(
-            f"{text!r} is neither a quantity ({_QUANTITY_HELP}) nor service hours "
-            f"({_SERVICE_HOURS_HELP})") from None
+    if isinstance(text, str) and _LOOKS_LIKE_SCHEDULE_RE.search(_normalise(text)):
+        # 7×48 was meant as service hours; "not a quantity" would point the writer elsewhere.
+        raise QuantityError(f"{text!r} is not service hours: {_SERVICE_HOURS_HELP}")
+    return parse_quantity(text)
 
 
 # ---------------------------------------------------------------- scanning
@@ -414,20 +430,44 @@ def find_quantities(text: str) -> list[QuantityMatch]:
     """
     if not isinstance(text, str):
         raise QuantityError(f"{text!r} is not text")
-    found = []
-    for match in _SCAN_RE.finditer(_normalise(text)):
-        if match.group("date"):
+    normal = _normalise(text)
+    found: list[QuantityMatch] = []
+    pos = 0
+    # Trying the big pattern at every character is too slow for a 300-page tender; a match can
+    # only start at a digit, a numeral or 半每周全, and the C-level search jumps between those.
+    while candidate := _CANDIDATE_RE.search(normal, pos):
+        match = _SCAN_RE.match(normal, candidate.start())
+        if match is None:
+            pos = _after_failed_start(normal, candidate.start())
             continue
-        piece = text[match.start():match.end()]
-        try:
-            if match.group("sh"):
-                value: Quantity | ServiceHours = _service_hours_from(match, piece)
-            else:
-                value = _quantity_from(match, piece)
-        except QuantityError:
-            continue  # looked like a quantity (三四天, 7×48) but is none: not ours to report
-        found.append(QuantityMatch(match.start(), match.end(), piece, value))
+        pos = match.end()
+        if match.lastgroup == "date":
+            continue
+        value = _read_piece(match.lastgroup, match.group())
+        if value is not None:
+            found.append(QuantityMatch(match.start(), pos, text[match.start():pos], value))
     return found
+
+
+def _after_failed_start(normal: str, start: int) -> int:
+    # No quantity starts inside a number (the lookbehinds say so), so skip the whole run at
+    # once: a line of 300,000 digits costs one attempt, not 300,000.
+    run = _NUMERAL_RUN_RE.match(normal, start)
+    return run.end() if run else start + 1
+
+
+@functools.lru_cache(maxsize=4096)
+def _read_piece(kind: str, piece: str) -> Quantity | ServiceHours | None:
+    # A tender repeats 24小时 and 3年 hundreds of times: read each spelling once.
+    match = (_SH_RE if kind == "sh" else _QTY_RE).fullmatch(piece)
+    try:
+        if match is None:
+            return None
+        if kind == "sh":
+            return _service_hours_from(match, piece)
+        return _quantity_from(match, piece)
+    except QuantityError:
+        return None  # looked like a quantity (三四天, 7×48) but is none: not ours to report
 
 
 # ---------------------------------------------------------------- comparison

@@ -10,6 +10,8 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 M = TypeVar("M", bound=BaseModel)
+# libyaml's loader is ten times faster than the pure-Python one; same safe subset of YAML.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class Problem(tuple):
@@ -67,7 +69,7 @@ def validation_problems(text: str, exc: ValidationError) -> list[Problem]:
 def load_mapping(text: str) -> tuple[dict | None, list[Problem]]:
     """Parse YAML that must be a mapping; never raises."""
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_LOADER)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc)
