@@ -115,4 +115,9 @@ def resolve_clause(choice: ClauseChoice, lib: Library, bid: Bid, index: int) -> 
 
 def resolve(bid: Bid, lib: Library) -> list[ResolvedClause]:
     """Every chosen clause, in the bid's order; BidError for a clause or version that does not exist."""
+    seen: set[str] = set()
+    for i, choice in enumerate(bid.clauses):
+        if choice.id in seen:
+            raise BidError(f"clause {choice.id!r} is chosen twice", field=f"clauses[{i}]")
+        seen.add(choice.id)
     return [resolve_clause(choice, lib, bid, i) for i, choice in enumerate(bid.clauses)]
