@@ -90,6 +90,39 @@ def cmd_check(args: argparse.Namespace) -> int:
     return EXIT_BLOCKING if result.blocking else EXIT_OK
 
 
+def cmd_render(args: argparse.Namespace) -> int:
+    from bidkit.compose import compose
+    from bidkit.render_docx import render_docx
+
+    bid = bidfile.read(args.bid)
+    chapter = compose(bid, library.load(_library_dir(args)), draft=args.draft)
+    blocking = chapter.check.blocking
+    if blocking and not args.draft:
+        names = "; ".join(f.message for f in blocking[:5]) + (" …" if len(blocking) > 5 else "")
+        print(f"blocked: {len(blocking)} blocking findings ({names}); fix them or render with --draft",
+              file=sys.stderr)
+        return EXIT_BLOCKING
+    out = Path(args.output)
+    if out.suffix.lower() not in (".docx", ".pdf"):
+        raise BidkitError("the output must end in .docx or .pdf", field="-o")
+    data = render_docx(chapter, style_path=args.style, toc=args.toc)
+    if out.suffix.lower() == ".pdf":
+        from bidkit.export_pdf import pdf_bytes
+        data = pdf_bytes(data)
+    write_output(out, data)
+    print(f"wrote {out}" + (" (draft)" if args.draft else ""))
+    return EXIT_OK
+
+
+def write_output(path: Path, data: bytes) -> None:
+    """Write a file the user asked for, whole or not at all."""
+    if not path.parent.is_dir():
+        raise BidkitError("the folder does not exist", file=str(path.parent))
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_bytes(data)
+    tmp.replace(path)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bidkit", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -128,6 +161,16 @@ def build_parser() -> argparse.ArgumentParser:
     _add_library_option(check_cmd)
     check_cmd.add_argument("--format", choices=("text", "json"), default="text", help="output format")
     check_cmd.set_defaults(func=cmd_check)
+
+    render_cmd = commands.add_parser("render", help="render a bid's chapter to .docx (or .pdf through LibreOffice)")
+    render_cmd.add_argument("bid", metavar="BID.yaml", help="the bid file")
+    render_cmd.add_argument("-o", "--output", required=True, metavar="OUT.docx", help="where to write (.docx or .pdf)")
+    render_cmd.add_argument("--draft", action="store_true", help="render despite blocking findings, marking every page 草稿")
+    render_cmd.add_argument("--toc", action="store_true", help="insert a table of contents after the chapter title")
+    render_cmd.add_argument("--style", type=Path, default=None, metavar="STYLE.docx",
+                            help="house style file (default: templates/house-style.docx)")
+    _add_library_option(render_cmd)
+    render_cmd.set_defaults(func=cmd_render)
     return parser
 
 

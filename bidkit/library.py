@@ -487,3 +487,22 @@ def read_new_version(path: str | Path) -> NewVersion:
     if draft is None:
         raise LibraryError(problems[0].message, file=str(path), line=problems[0].line)
     return draft
+
+
+def change_stamp(root: str | Path) -> tuple[int, int]:
+    """A cheap fingerprint of the library's folders: it changes whenever a file is added, removed or
+    renamed in a clause folder (every save of bidkit adds a file), without reading each file."""
+    root = str(root)
+    try:
+        latest, count = os.stat(root).st_mtime_ns, 1
+        with os.scandir(root) as categories:
+            folders = [c.path for c in categories if c.is_dir(follow_symlinks=False) and c.name[0] != "."]
+    except OSError:
+        return 0, 0
+    for folder in folders:
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.name[0] != "." and entry.is_dir(follow_symlinks=False):
+                    latest, count = max(latest, entry.stat(follow_symlinks=False).st_mtime_ns), count + 1
+        latest, count = max(latest, os.stat(folder).st_mtime_ns), count + 1
+    return latest, count

@@ -61,7 +61,11 @@ def replace_atomic(path: Path, data: bytes, expected: str | None) -> str:
     Returns the new digest. Raises ConflictError when someone saved in between, so the caller can
     show both and let the user choose, rather than one save silently erasing the other.
     """
-    if file_digest(path) != expected:
+    current = file_digest(path)
+    if current != expected:
+        if expected is None:
+            raise ConflictError("already exists; choose another name, or open it and save from there",
+                                file=str(path))
         raise ConflictError("was changed by someone else since you opened it; reload and redo "
                             "your change", file=str(path))
     tmp = _write_temp(path, data)

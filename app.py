@@ -1,0 +1,31 @@
+"""bidkit's Streamlit entry: navigation over the pages, the sidebar and the language switch."""
+from __future__ import annotations
+
+import streamlit as st
+
+from ui.messages import LANGUAGES, t
+from ui.state import get_bid, get_library, shown_errors
+
+st.set_page_config(page_title="bidkit", page_icon="📑", layout="wide")
+
+with st.sidebar:
+    st.selectbox(t("sidebar.language"), list(LANGUAGES), format_func=LANGUAGES.get, key="lang")
+
+pages = [
+    st.Page("pages/compose.py", title=t("nav.compose"), icon="📝", url_path="compose", default=True),
+    st.Page("pages/tender.py", title=t("nav.tender"), icon="📄", url_path="tender"),
+    st.Page("pages/library.py", title=t("nav.library"), icon="📚", url_path="library"),
+    st.Page("pages/templates.py", title=t("nav.templates"), icon="🗂️", url_path="templates"),
+]
+page = st.navigation(pages)
+
+with st.sidebar:
+    with shown_errors():
+        lib = get_library()
+        st.caption(t("sidebar.library", clauses=len(lib.clauses), versions=lib.version_count()))
+        if lib.issues:
+            st.warning(t("sidebar.library_issues", n=len(lib.issues)))
+        bid = get_bid()
+        st.caption(t("sidebar.bid", project=bid.project or t("sidebar.no_project")))
+
+page.run()

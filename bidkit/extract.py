@@ -1,0 +1,1153 @@
+"""Tender text, .docx or .pdf -> the after-sales requirements a bid must answer.
+
+`read_tender` turns a file into blocks (lines, headings, table rows) in document order;
+`extract_blocks` walks them keeping the outline (numbered headings and items), so that every
+requirement knows where it stands (`ref`) and whether a ★ or "否则按无效投标处理" above or
+beside it makes it mandatory. Inside a block the text is cut into sentences (。；) and clauses
+(，：), each quantity is tied to the metric keyword that governs it ("2小时内到达现场",
+"质保期不少于3年"), the operator is read from the words around it (不少于 / 以内 / a flat statement
+in the buyer's favour), and the same requirement stated twice is merged.
+
+The rules are written from DOMAIN.md's conventions and generalise by keyword families, never
+by sentence; the sample passages in tests/extract_passages check them.
+"""
+from __future__ import annotations
+
+import codecs
+import os
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable
+
+from bidkit.errors import ExtractError
+from bidkit.model import Requirement
+from bidkit.quantity import Quantity, ServiceHours, find_quantities
+
+MAX_TEXT_BYTES = 20 * 1024 * 1024      # a tender text beyond this is refused before reading
+MAX_FILE_BYTES = 200 * 1024 * 1024     # .docx / .pdf may carry images, but not without bound
+TEXT_SUFFIXES = (".txt", ".md", ".markdown", ".text")
+SUFFIXES = TEXT_SUFFIXES + (".docx", ".pdf")
+
+
+# ---------------------------------------------------------------- blocks
+
+
+@dataclass(frozen=True)
+class Block:
+    """One unit of a tender in document order: a line or paragraph, a heading, or a table row.
+
+    `level` is a Word heading level (1-9) or a markdown heading level; `mandatory` marks a
+    table row flagged in a ★ / 实质性 column; `scoring` a row of a scoring table (评分标准).
+    `label` is a table row's number (序号), used in its ref.
+    """
+
+    text: str
+    kind: str = "line"  # "line" | "heading" | "row" | "header"
+    level: int | None = None
+    mandatory: bool = False
+    scoring: bool = False
+    label: str = ""
+
+
+def read_tender(path: str | os.PathLike) -> list[Block]:
+    """The blocks of a .txt / .md / .docx / .pdf tender, or ExtractError saying why not."""
+    path = Path(path)
+    name = str(path)
+    suffix = path.suffix.lower()
+    if suffix == ".doc" or suffix == ".wps":
+        raise ExtractError(f"{suffix} files cannot be read; save the tender as .docx (or .pdf) and "
+                           "try again", file=name)
+    if suffix not in SUFFIXES:
+        raise ExtractError(f"unsupported file type {suffix or '(no extension)'!r}; "
+                           "use .txt, .md, .docx or .pdf", file=name)
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise ExtractError("file not found", file=name) from None
+    except OSError as exc:
+        raise ExtractError(f"cannot read the file: {exc.strerror or exc}", file=name) from None
+    if path.is_dir():
+        raise ExtractError("is a folder, not a file", file=name)
+    if size == 0:
+        raise ExtractError("the file is empty", file=name)
+    if suffix in TEXT_SUFFIXES:
+        if size > MAX_TEXT_BYTES:
+            raise ExtractError(f"the text is {size / 1024 / 1024:.0f} MB, over the "
+                               f"{MAX_TEXT_BYTES // 1024 // 1024} MB limit; is this really a tender? "
+                               "Split it or extract the relevant chapters", file=name)
+        blocks = text_blocks(_decode(path.read_bytes(), name).splitlines())
+    elif size > MAX_FILE_BYTES:
+        raise ExtractError(f"the file is {size / 1024 / 1024:.0f} MB, over the "
+                           f"{MAX_FILE_BYTES // 1024 // 1024} MB limit", file=name)
+    elif suffix == ".docx":
+        blocks = _docx_blocks(path, name)
+    else:
+        blocks = _pdf_blocks(path, name)
+    if not any(b.text.strip() for b in blocks):
+        raise ExtractError("the file holds no text", file=name)
+    return blocks
+
+
+def _decode(data: bytes, name: str) -> str:
+    """UTF-8 (with or without BOM), UTF-16 with BOM, else GB18030; binary is refused."""
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8):]
+    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return _checked_text(data.decode("utf-16"), name)
+        except UnicodeDecodeError:
+            raise ExtractError("the file starts like UTF-16 text but cannot be decoded", file=name) from None
+    if b"\x00" in data[:8192]:
+        raise ExtractError("is a binary file, not a text; give a .txt, .md, .docx or .pdf tender",
+                           file=name)
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            return _checked_text(data.decode(encoding), name)
+        except UnicodeDecodeError:
+            continue
+    raise ExtractError("the text is neither UTF-8 nor GBK/GB18030; save it as UTF-8 and try again",
+                       file=name)
+
+
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+
+
+def _checked_text(text: str, name: str) -> str:
+    sample = text[:20000]
+    if sample and len(_CONTROL_RE.findall(sample)) > max(8, len(sample) // 100):
+        raise ExtractError("is a binary file, not a text; give a .txt, .md, .docx or .pdf tender",
+                           file=name)
+    if not text.strip():
+        raise ExtractError("the file is empty", file=name)
+    return text
+
+
+_MD_RULE_RE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
+
+
+def _split_row(line: str) -> list[str] | None:
+    """The cells of a markdown (| a | b |) or tab-separated table line, else None."""
+    stripped = line.strip()
+    if stripped.count("|") >= 2 and stripped.startswith("|"):
+        inner = stripped[1:-1] if stripped.endswith("|") else stripped[1:]
+        return [c.strip() for c in inner.split("|")]
+    if line.count("\t") >= 2:
+        return [c.strip() for c in line.strip("\r\n").split("\t")]
+    return None
+
+
+def text_blocks(lines: Iterable[str]) -> list[Block]:
+    """Blocks of a plain or markdown text: one a line, table lines grouped into rows."""
+    blocks: list[Block] = []
+    table: list[list[str]] = []
+    for line in lines:
+        cells = _split_row(line)
+        if cells is not None:
+            if not _MD_RULE_RE.match(line):
+                table.append(cells)
+            continue
+        if table:
+            blocks.extend(table_blocks(table))
+            table = []
+        if line.strip():
+            blocks.append(Block(line.strip()))
+    if table:
+        blocks.extend(table_blocks(table))
+    return blocks
+
+
+_HEADER_WORD_RE = re.compile(r"序号|编号|条款|项目|内容|要求|参数|指标|评分|分值|得分|标准|说明|名称|备注|响应|偏离|★|实质性")
+_STAR_COLUMN_RE = re.compile(r"^(★|☆|\*|★号|是否★|标★)$|实质性|是否为?★")
+_SCORING_HEADER_RE = re.compile(r"评分|分值|得分|评审因素|评价标准")
+_YES_RE = re.compile(r"^(★|☆|是|√|✓|✔|Y|y|yes|Yes|实质性)$")
+_ROW_LABEL_RE = re.compile(r"^[(（]?\d{1,3}(?:\.\d{1,2})*[)）.．、]?$|^[一二三四五六七八九十]{1,3}$")
+
+
+def table_blocks(rows: list[list[str]]) -> list[Block]:
+    """Blocks of one table: the header (when there is one), then a row block per row.
+
+    A header cell such as ★ or 实质性要求 names a column whose mark (★, 是) makes its row
+    mandatory; a ★ in any cell does too. A scoring header (评分, 分值) marks scoring rows.
+    """
+    rows = [r for r in rows if any(c.strip() for c in r)]
+    if not rows:
+        return []
+    first = rows[0]
+    has_header = (all(len(c) <= 16 for c in first) and not any(find_quantities(c) for c in first)
+                  and any(_HEADER_WORD_RE.search(c) for c in first))
+    header = first if has_header else []
+    star_cols = {i for i, c in enumerate(header) if _STAR_COLUMN_RE.search(c.strip())}
+    scoring = any(_SCORING_HEADER_RE.search(c) for c in header)
+    out: list[Block] = []
+    if has_header:
+        out.append(Block(" | ".join(header), kind="header"))
+    for row in rows[1:] if has_header else rows:
+        marked = any(i < len(row) and (_YES_RE.match(row[i].strip()) or "★" in row[i]) for i in star_cols)
+        cells = [c for i, c in enumerate(row) if i not in star_cols and c.strip()]
+        star = marked or any("★" in c and not _LEGEND_RE.search(c) for c in cells)
+        label = cells[0].strip() if cells and _ROW_LABEL_RE.match(cells[0].strip()) else ""
+        if label:
+            cells = cells[1:]
+        out.append(Block(" | ".join(cells), kind="row", mandatory=star, scoring=scoring,
+                         label=label.strip("(（)）.．、")))
+    return out
+
+
+def _docx_blocks(path: Path, name: str) -> list[Block]:
+    if not zipfile.is_zipfile(path):
+        raise ExtractError("is not a .docx file (not a zip package); was it renamed from another "
+                           "format? Save it as .docx from Word and try again", file=name)
+    try:
+        import docx
+        from docx.table import Table
+        from docx.text.paragraph import Paragraph
+
+        document = docx.Document(str(path))
+    except Exception as exc:  # python-docx raises KeyError, ValueError, PackageNotFoundError ...
+        raise ExtractError(f"is not a readable .docx file ({type(exc).__name__}); open it in Word "
+                           "and save it again", file=name) from None
+    blocks: list[Block] = []
+    body = document.element.body
+    for child in body.iterchildren():
+        tag = child.tag.rsplit("}", 1)[-1]
+        if tag == "p":
+            para = Paragraph(child, document)
+            level = _heading_level(para)
+            for line in para.text.splitlines():
+                if line.strip():
+                    blocks.append(Block(line.strip(), kind="heading" if level else "line", level=level))
+        elif tag == "tbl":
+            table = Table(child, document)
+            rows = []
+            for row in table.rows:
+                cells, seen = [], set()
+                for cell in row.cells:
+                    if id(cell._tc) in seen:  # a merged cell is listed once per grid column
+                        continue
+                    seen.add(id(cell._tc))
+                    cells.append(" ".join(cell.text.split()))
+                rows.append(cells)
+            blocks.extend(table_blocks(rows))
+    return blocks
+
+
+_HEADING_STYLE_RE = re.compile(r"^(?:Heading|标题)\s*(\d)$", re.I)
+
+
+def _heading_level(para) -> int | None:
+    try:
+        style = para.style.name if para.style is not None else ""
+    except Exception:  # a style id the document does not define
+        return None
+    m = _HEADING_STYLE_RE.match(style or "")
+    if m:
+        return int(m.group(1))
+    return 1 if (style or "").lower() == "title" else None
+
+
+def _pdf_blocks(path: Path, name: str) -> list[Block]:
+    with open(path, "rb") as fh:
+        head = fh.read(1024)
+    if b"%PDF-" not in head:
+        raise ExtractError("is not a PDF file (no %PDF header); was it renamed from another format?",
+                           file=name)
+    import logging
+
+    from pypdf import PdfReader
+    from pypdf.errors import PyPdfError
+
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
+    try:
+        reader = PdfReader(str(path))
+        if reader.is_encrypted:
+            try:
+                opened = reader.decrypt("")
+            except Exception:  # AES without the crypto package, or a broken encryption dict
+                opened = 0
+            if not opened:
+                raise ExtractError("the PDF is password-protected; remove the password and try again",
+                                   file=name)
+        pages = [page.extract_text() or "" for page in reader.pages]
+    except ExtractError:
+        raise
+    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError, OSError,
+            RecursionError, AssertionError, ZeroDivisionError) as exc:
+        raise ExtractError(f"the PDF is corrupt and cannot be read ({type(exc).__name__}); "
+                           "open it and save or print it to PDF again", file=name) from None
+    if not any(p.strip() for p in pages):
+        raise ExtractError("the PDF has no text layer (a scanned document?); it needs OCR first",
+                           file=name)
+    lines = [ln.rstrip() for p in pages for ln in p.splitlines()]
+    return text_blocks(_reflow(lines))
+
+
+_SENTENCE_END = "。；;：:！!？?"
+
+
+def _reflow(lines: list[str]) -> list[str]:
+    """Join the lines a PDF wrapped: a line continues the previous one unless that one ended a
+    sentence, was short (a heading), or the new one starts with a number or ★."""
+    lines = [ln for ln in lines if ln.strip()]
+    if not lines:
+        return []
+    width = sorted(len(ln.strip()) for ln in lines)[int(len(lines) * 0.9)]
+    out: list[str] = []
+    for line in lines:
+        text = line.strip()
+        if out:
+            prev = out[-1]
+            wrapped = len(prev) >= 0.75 * width or _BARE_LABEL_RE.match(prev)
+            starts_item = _NUMBERING_RE.match(_norm(text)) or text[0] in "★▲☆|#"
+            if (wrapped and prev[-1] not in _SENTENCE_END and not starts_item
+                    and "|" not in prev and "\t" not in line):
+                out[-1] = prev + (" " if _BARE_LABEL_RE.match(prev) else "") + text
+                continue
+        out.append(text)
+    return out
+
+
+# ---------------------------------------------------------------- text helpers
+
+# Full-width ASCII to ASCII, one character for one: offsets in the normalised text are the
+# offsets in the original, so the requirement's text can quote the source exactly.
+_NORM_TABLE = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
+_NORM_TABLE.update({0x3000: " ", 0x00A0: " ", 0x2236: ":"})
+
+
+def _norm(text: str) -> str:
+    return text.translate(_NORM_TABLE)
+
+
+_CN_NUM = "一二三四五六七八九十百零〇两"
+_NUMBERING_RE = re.compile(
+    r"(?:"
+    rf"(?P<chapter>第[{_CN_NUM}\d]+(?:章|部分|篇|卷|册))"
+    rf"|(?P<section>第[{_CN_NUM}\d]+节)"
+    rf"|(?P<article>第[{_CN_NUM}\d]+条)"
+    r"|(?P<annex>附\s*[件表录]\s*[\d一二三四五六七八九十]*)(?=[\s:：]|$)"
+    r"|(?P<cn>[一二三四五六七八九十]{1,3})\s*[、.]"
+    r"|(?P<cnparen>[(（]\s*[一二三四五六七八九十]{1,3}\s*[)）])"
+    r"|(?P<dec>\d{1,2}(?:\.\d{1,2}){1,4})\.?(?=\s|[^\x00-\x7f小时分钟天日年个月周人名次倍%万元])"
+    r"|(?P<num>\d{1,2})(?:\s*[.、](?!\d)|\s+(?![小分天日年个月周人名次工%万元]))"
+    r"|(?P<paren>[(（]\s*\d{1,2}\s*[)）])"
+    r"|(?P<half>\d{1,2}\s*[)）])"
+    r"|(?P<circle>[①-⑳⑴-⒇])"
+    r")\s*"
+)
+_RANKS = {"chapter": 0.0, "annex": 0.0, "section": 1.0, "article": 1.5, "cn": 2.0, "cnparen": 3.0,
+          "num": 4.0, "paren": 5.0, "half": 6.0, "circle": 7.0}
+_BARE_LABEL_RE = re.compile(r"^\s*(?:\d{1,2}(?:\.\d{1,2})*\.?|[(（]\d{1,2}[)）]|[一二三四五六七八九十]{1,3}、)\s*$")
+_MARKS_RE = re.compile(r"[\s★☆▲△◆■●※]*")
+_MD_HEADING_RE = re.compile(r"\s*(#{1,6})\s+")
+
+
+def _numbering(text: str, pos: int) -> tuple[str, float, int] | None:
+    """(label, rank, end) of the item number at `pos` in normalised text, or None."""
+    m = _NUMBERING_RE.match(text, pos)
+    if not m:
+        return None
+    kind = m.lastgroup
+    raw = re.sub(r"\s", "", m.group(kind))
+    if kind == "dec":
+        label, rank = raw, 4.0 + 0.1 * raw.count(".")
+    elif kind == "cn":
+        label, rank = raw + "、", _RANKS[kind]
+    elif kind in ("cnparen", "paren"):
+        label, rank = "(" + raw.strip("(（)）") + ")", _RANKS[kind]
+    elif kind == "half":
+        label, rank = raw.rstrip(")）") + ")", _RANKS[kind]
+    else:
+        label, rank = raw, _RANKS[kind]
+    return label, rank, m.end()
+
+
+# ---------------------------------------------------------------- vocabulary
+
+_KEYWORDS: dict[str, tuple[str, ...]] = {
+    "warranty_period": (
+        "质保期", "保修期", "质量保证期", "质量保修期", "免费保修期", "免费质保期", "免费维保期",
+        "免费维护期", "免费运维期", "免费维修期", "维保期", "免费保修", "免费质保", "原厂质保",
+        "原厂保修", "整机质保", "整机保修", "质保", "保修", "包修"),
+    "response_time": (
+        "响应时间", "响应", "答复", "回复", "回应"),
+    "onsite_arrival": (
+        "到达现场", "到达用户现场", "到达采购人现场", "赶到现场", "赶赴现场", "抵达现场", "到现场",
+        "到场", "上门", "到达", "抵达", "赶到", "派员", "派人"),
+    "repair_completion": (
+        "修复", "排除故障", "故障排除", "排除", "恢复", "解决", "修好", "维修完毕", "维修完成",
+        "处理完毕", "处理完成", "修理完毕", "故障处理", "处理时间", "维修时间", "修复时间"),
+    "replacement_time": (
+        "更换", "换货", "换新", "调换", "退换"),
+    "substitute_equipment": (
+        "备用机", "备用设备", "备机", "代用设备", "代用机", "替代设备", "替代机", "替代产品",
+        "周转机", "周转设备", "备用产品", "借用设备", "临时替代"),
+    "local_office": (
+        "售后服务机构", "服务机构", "售后服务网点", "服务网点", "维修网点", "维修站", "服务站",
+        "办事处", "分支机构", "常驻机构", "售后服务中心", "服务中心", "维修中心", "本地化服务",
+        "本地服务", "服务点", "维修点", "服务部", "分公司", "常驻点", "驻点"),
+    "staff_count": (
+        "售后服务人员", "售后人员", "售后服务团队", "售后团队", "服务团队", "服务人员", "运维人员",
+        "维保人员", "驻场人员", "项目组人员", "专职人员", "人员配置", "人数", "服务小组"),
+    "engineer_count": (
+        "工程师", "技术人员", "维修人员", "技术支持人员", "专业人员", "技术骨干"),
+    "training": ("培训人数", "培训人次", "培训时间", "培训天数", "培训次数", "培训课时", "培训",),
+    "spare_parts": ("备品备件", "备件", "零配件", "配件", "零部件", "易损件", "备品"),
+    "return_visit": ("回访",),
+    "complaint_response": ("投诉",),
+    # Verbs that finish something: repair in a repair sentence, a complaint in a complaint one.
+    "completion": ("完成", "完毕", "办结"),
+    # Words around a number that is no after-sales requirement.
+    "exclude": (
+        "质保金", "保证金", "预算", "限价", "控制价", "业绩", "注册资本", "投标有效期", "有效期",
+        "付款", "支付", "违约金", "违约", "罚款", "扣款", "扣除", "赔偿", "经验", "从业", "工龄",
+        "社保", "成立", "合同签订", "签订合同", "签订后", "签订之日", "工期", "竣工", "开标",
+        "截止", "安装", "调试", "公告", "报名", "质疑", "履约", "年龄", "学历"),
+    "delivery": ("交货", "供货", "发货", "到货", "送货"),
+}
+_NOT_AFTER = {"响应": "(?!文件|供应商|人|表|偏离|情况|内容|程度|方案|条款|的条款)",
+              "解决": "(?!方案|措施|办法)", "恢复": "(?!期)", "回复": "(?!函)",
+              "服务中心": "(?!热线)", "到达": "(?!率)", "排除": "(?!在外|责任)",
+              "人数": "(?!比例)"}
+_NOT_BEFORE = {"响应": "(?<!逐条)(?<!全部)(?<!完全)(?<!均须)",
+               "到达": "(?<!货物)(?<!产品)", "更换": "(?<!免费)"}
+_NOT_BEFORE["更换"] = ""
+
+
+def _keyword_regex() -> re.Pattern[str]:
+    terms = [(t, metric) for metric, words in _KEYWORDS.items() for t in words]
+    terms.sort(key=lambda tm: len(tm[0]), reverse=True)
+    groups: dict[str, list[str]] = {}
+    order: list[str] = []
+    parts = []
+    for term, metric in terms:
+        pattern = _NOT_BEFORE.get(term, "") + re.escape(term) + _NOT_AFTER.get(term, "")
+        parts.append(f"(?P<k{len(parts)}>{pattern})")
+        groups.setdefault(metric, []).append(term)
+        order.append(metric)
+    _KEYWORD_METRIC.extend(order)
+    return re.compile("|".join(parts))
+
+
+_KEYWORD_METRIC: list[str] = []
+_KEYWORD_RE = _keyword_regex()
+_GROUP_INDEX = {f"k{i}": i for i in range(len(_KEYWORD_METRIC))}
+
+# Metrics and the units they accept; the first group are deadlines (a flat number is a ceiling).
+_TIME = ("minute", "hour", "day", "workday", "week")
+_DEADLINES = ("response_time", "onsite_arrival", "repair_completion", "replacement_time",
+              "substitute_equipment", "complaint_response")
+_UNITS: dict[str, tuple[str, ...]] = {
+    **{m: _TIME for m in _DEADLINES},
+    "warranty_period": ("month", "year", "day", "week"),
+    "spare_parts": _TIME + ("month", "year"),
+    "training": ("day", "workday", "hour", "person", "times"),
+    "staff_count": ("person",),
+    "engineer_count": ("person",),
+    "return_visit": ("times",),
+}
+_FLOORS = ("warranty_period", "staff_count", "engineer_count", "training", "return_visit",
+           "service_hours")
+
+_SENTENCE_RE = re.compile(r"[^。；;！!？?]+[。；;！!？?]*")
+_CLAUSE_RE = re.compile(r"[^，,：:|]+")
+
+_OP_BEFORE_RE = re.compile(
+    r"(?P<ge>不少于|不低于|不小于|不短于|不得少于|不应少于|不能少于|不得低于|不应低于|至少|最少|最低|"
+    r"起码|≥|>=|大于等于|大于或等于|不少於)"
+    r"|(?P<le>不超过|不多于|不大于|不高于|不长于|不晚于|不迟于|不得超过|不应超过|不能超过|不宜超过|"
+    r"最多|最长|最迟|≤|<=|小于等于|小于或等于|小于|少于|低于|短于|以内)"
+    r"|(?P<cond>超过|超出|逾|大于|多于|长于)"
+)
+_OP_AFTER_RE = re.compile(
+    r"\s*(?:[(（]含[)）])?\s*(?:(?P<le>以内|之内|内|以下|及以下|或以下|为限)|(?P<ge>以上|及以上|或以上|及其以上))")
+_INCREMENT_RE = re.compile(r"每(?:增加|延长|提高|缩短|减少|提前|多|少|延迟|推迟|逾期|超过|超出|迟)?\s*$")
+_PAST_RE = re.compile(r"(?:近|最近|过去|前)\s*$")
+_NEGATION_RE = re.compile(r"(?:不能|未能|无法|不可|难以|没有|不到|未)[^，,。；;]{0,7}$")
+_NON_ANCHOR_AFTER_RE = re.compile(r"(?:内|满|届满|到期|结束|以外|外|后|期间|间|起)")
+_SCORING_RE = re.compile(r"[得加扣减]\s*\d+(?:\.\d+)?\s*分|最高\s*\d+(?:\.\d+)?\s*分|不得分|满分|"
+                         r"[(（]\s*\d+(?:\.\d+)?\s*分\s*[)）]")
+_NO_POINTS_RE = re.compile(r"不得分|得\s*0\s*分|不给分|不计分")
+_MASKED_RE = re.compile(r"(?:[X×]+|[x_＿□○*＊]{2,}|\s{3,})\s*(?:个\s*)?"
+                        r"(?P<unit>分钟|小时|工作日|天|日|个月|月|年|人|名|次)")
+_MASKED_UNIT = {"分钟": "minute", "小时": "hour", "工作日": "workday", "天": "day", "日": "day",
+                "个月": "month", "月": "month", "年": "year", "人": "person", "名": "person",
+                "次": "times"}
+_IMMEDIATE_RE = re.compile(r"(?:立即|即时|立刻|马上|第一时间|实时)")
+_DEMAND_RE = re.compile(r"须|(?<![响回供相对适反])应|必须|需|要求|承诺|保证|负责")
+
+# ★ that explains the convention (标注★的为实质性条款) is a legend, not a mark.
+_LEGEND_RE = re.compile(r"(?:标注?|带有?|注有|注明|标有|打|加|有|含)\s*[“\"'「『【(（]?\s*[★☆]|"
+                        r"[★☆]\s*[”\"'」』】)）]?\s*(?:号|标记|标志|符号)|[“\"「『][★☆][”\"」』]")
+_MANDATORY_RE = re.compile(
+    r"实质性(?:条款|要求|内容|条件|指标|参数)|无效投标|投标无效|无效标|作?废标|无效响应|响应无效|"
+    r"否决(?:其)?投标|不得负偏离|不允许负偏离|不接受负偏离|不能负偏离|投标将被拒绝|视为无效|按无效")
+_SCOPE_FORWARD_RE = re.compile(r"以下|下列|如下")
+_SCOPE_WHOLE_RE = re.compile(r"本节|本章|本部分|本条|本项|本款|本表|以下|下列|如下|各项|所有|均为|均须|全部")
+_SCOPE_BACK_RE = re.compile(r"(?:^|[，,。；;：:\s(（])(?:以上|上述|前述)")
+_MUST_RE = re.compile(r"必须")
+
+_OFFICE_PRESENT_RE = re.compile(
+    r"(?<!无需)(?<!不需)(?<!不必)(?:设有|设立|设置|建立|建有|拥有|具有|具备|配备|提供|成立|有)"
+    r"[^，,。；;|]{0,14}?(?:售后服务机构|服务机构|服务网点|维修网点|维修站|服务站|办事处|分支机构|"
+    r"常驻机构|服务中心|维修中心|本地化服务|本地服务|服务点|维修点|服务部|分公司|常驻点|驻点)")
+_SUBSTITUTE_PRESENT_RE = re.compile(
+    r"(?:提供|配备|调配|借用|安排|备有|配置|调拨)[^，,。；;|]{0,14}?(?:备用机|备用设备|备机|代用设备|代用机|"
+    r"替代设备|替代机|替代产品|周转机|周转设备|备用产品)")
+_TRAINING_PRESENT_RE = re.compile(r"(?:提供|进行|组织|负责|开展|安排|实施)[^，,。；;|]{0,16}?培训"
+                                  r"(?!计划|方案|费|资料|教材|记录|内容|课件|手册|证书|认证|合格|考核)")
+_SPARE_PRESENT_RE = re.compile(
+    r"(?:建立|设立|设置|储备|备有|建有|提供|配备)[^，,。；;|]{0,10}?(?:备品备件库|备件库|备品备件|备件中心|"
+    r"备件仓库)")
+_VISIT_PRESENT_RE = re.compile(r"(?:定期|定时|不定期|回访制度|建立[^，,。；;|]{0,6}回访)")
+_VISIT_PRESENT_RE2 = re.compile(r"回访")
+_OTHER_WORDS_RE = re.compile(r"巡检|保养|升级|开机率|原装|全新|正品|技术支持|维护")
+
+_METRIC_CONTEXT_REPAIR_RE = re.compile(r"修|故障")
+_COMPLAINT_RE = re.compile(r"投诉")
+
+
+# ---------------------------------------------------------------- the outline
+
+
+@dataclass
+class _Node:
+    label: str
+    rank: float
+    mandatory: bool
+    uid: int
+
+
+@dataclass
+class _Scope:
+    """A lead-in line (说明：/ 以下条款为实质性条款：) governing the items after it."""
+
+    mandatory: bool
+    depth: int                    # stack depth when it started
+    parent_rank: float            # rank of the node it sits under (-1 at the top)
+    child_rank: float | None = None
+
+
+@dataclass
+class _Found:
+    metric: str
+    op: str
+    value: float | str | None
+    unit: str | None
+    mandatory: bool
+    text: str
+    ref: str
+    scoring: str | None = None
+    path: tuple[int, ...] = ()
+    order: int = 0
+
+
+@dataclass
+class _Outline:
+    stack: list[_Node] = field(default_factory=list)
+    scopes: list[_Scope] = field(default_factory=list)
+    next_uid: int = 0
+
+    def push(self, label: str, rank: float, mandatory: bool) -> _Node:
+        while self.stack and self.stack[-1].rank >= rank:
+            self.stack.pop()
+        depth = len(self.stack)
+        parent_rank = self.stack[-1].rank if self.stack else -1.0
+        kept = []
+        for scope in self.scopes:
+            if scope.depth > depth or rank <= scope.parent_rank:
+                continue
+            if scope.child_rank is None:
+                scope.child_rank = rank
+            elif rank < scope.child_rank:
+                continue
+            kept.append(scope)
+        self.scopes = kept
+        del parent_rank
+        self.next_uid += 1
+        node = _Node(label, rank, mandatory, self.next_uid)
+        self.stack.append(node)
+        return node
+
+    def open_scope(self, mandatory: bool) -> None:
+        depth = len(self.stack)
+        self.scopes = [s for s in self.scopes if s.depth < depth]
+        parent_rank = self.stack[-1].rank if self.stack else -1.0
+        self.scopes.append(_Scope(mandatory, depth, parent_rank))
+
+    def mandatory(self) -> bool:
+        return any(n.mandatory for n in self.stack) or any(s.mandatory for s in self.scopes)
+
+    def ref(self, extra: str = "") -> str:
+        labels = [n.label for n in self.stack if n.label] + ([extra] if extra else [])
+        # 2 > 2.1 reads as 2.1: a decimal number already names its parent.
+        labels = [a for a, b in zip(labels, labels[1:] + [""]) if not b.startswith(a + ".")]
+        out = ""
+        for label in labels:
+            out += label if (not out or out.endswith("、")) else " " + label
+        return out
+
+    def path(self) -> tuple[int, ...]:
+        return tuple(n.uid for n in self.stack)
+
+
+# ---------------------------------------------------------------- extraction
+
+
+def extract_text(text: str) -> list[Requirement]:
+    """The requirements of a tender given as text (tables as | or tab separated lines)."""
+    if not isinstance(text, str):
+        raise ExtractError("the tender text must be a string")
+    return extract_blocks(text_blocks(text.splitlines()))
+
+
+def extract_file(path: str | os.PathLike) -> list[Requirement]:
+    """The requirements of a .txt / .md / .docx / .pdf tender file."""
+    return extract_blocks(read_tender(path))
+
+
+def requirements_json(reqs: Iterable[Requirement]) -> dict:
+    """{"requirements": [...]} as `bidkit extract --format json` prints it; scoring only when set."""
+    out = []
+    for r in reqs:
+        row = {"metric": r.metric, "op": r.op, "value": r.value, "unit": r.unit,
+               "mandatory": r.mandatory, "text": r.text, "ref": r.ref}
+        if r.scoring is not None:
+            row["scoring"] = r.scoring
+        out.append(row)
+    return {"requirements": out}
+
+
+def extract_blocks(blocks: Iterable[Block]) -> list[Requirement]:
+    """Walk the blocks in order, keeping the outline, and collect the requirements."""
+    outline = _Outline()
+    found: list[_Found] = []
+    hints: list[tuple[str, str, int]] = []
+    for block in blocks:
+        if block.kind == "header" or not block.text.strip():
+            continue
+        if block.kind == "row":
+            _row(block, outline, found, hints)
+        else:
+            _line(block, outline, found, hints)
+    return _merge(found, hints)
+
+
+def _row(block: Block, outline: _Outline, found: list[_Found], hints: list) -> None:
+    text = block.text
+    norm = _norm(text)
+    base = outline.mandatory() or block.mandatory or bool(_MANDATORY_RE.search(norm) and not _LEGEND_RE.search(norm))
+    scoring = block.scoring or bool(_SCORING_RE.search(norm))
+    _analyse(text, norm, 0, base, [], outline.ref(block.label), outline.path(), scoring, found, hints,
+             topic=None)
+
+
+def _line(block: Block, outline: _Outline, found: list[_Found], hints: list) -> None:
+    raw = block.text
+    norm = _norm(raw)
+    pos = 0
+    md = _MD_HEADING_RE.match(norm)
+    md_level = None
+    if md:
+        md_level, pos = len(md.group(1)), md.end()
+    marks = _MARKS_RE.match(norm, pos)
+    star = "★" in marks.group() or "☆" in marks.group()
+    pos = marks.end()
+    numbering = _numbering(norm, pos)
+    if numbering:
+        label, rank, pos = numbering
+        marks = _MARKS_RE.match(norm, pos)
+        star = star or "★" in marks.group() or "☆" in marks.group()
+        pos = marks.end()
+    content = norm[pos:]
+    legend = bool(_LEGEND_RE.search(content))
+    phrase = None if legend else _MANDATORY_RE.search(content)
+    sentences = [(m.start() + pos, m.end() + pos) for m in _SENTENCE_RE.finditer(norm, pos)]
+
+    def sentence_of(at: int) -> tuple[int, int]:
+        return next(((s, e) for s, e in sentences if s <= at < e), (pos, len(norm)))
+
+    whole = False       # the mark covers the line and everything under it
+    spans: list[tuple[int, int]] = []
+    back = False
+    if phrase:
+        s, e = sentence_of(pos + phrase.start())
+        scope_text = norm[s:e]
+        if _SCOPE_BACK_RE.search(scope_text) and not _SCOPE_FORWARD_RE.search(scope_text):
+            back = True
+        elif _SCOPE_WHOLE_RE.search(scope_text) or _is_title(content):
+            whole = True
+        else:
+            spans.append((s, e))
+    for m in re.finditer(r"[★☆]", norm[pos:]):
+        if legend and _LEGEND_RE.search(norm[max(pos, pos + m.start() - 4):pos + m.end() + 4]):
+            continue
+        spans.append((pos + m.start(), sentence_of(pos + m.start())[1]))
+    for m in _MUST_RE.finditer(norm, pos):
+        spans.append((m.start(), sentence_of(m.start())[1]))
+
+    heading_level = block.level or md_level
+    is_node = numbering is not None or heading_level is not None
+    parent = outline.stack[-1].uid if outline.stack else None
+    if is_node:
+        if numbering is None:
+            label = content.strip()[:12]
+            rank = float(max(0, heading_level - 1))
+        node = outline.push(label, rank, star or whole)
+        parent = outline.stack[-2].uid if len(outline.stack) > 1 else None
+        del node
+        base = outline.mandatory()
+    else:
+        lead_in = (content.rstrip().endswith((":", "：")) and len(content) <= 60) or \
+                  (whole and bool(_SCOPE_FORWARD_RE.search(content)))
+        if lead_in:
+            outline.open_scope(star or whole)
+            base = outline.mandatory()
+        else:
+            base = outline.mandatory() or star or whole
+    if back:
+        _mark_back(found, parent)
+    scoring = bool(_SCORING_RE.search(content))
+    topic = None
+    colon = re.match(r"([^，,。；;:：]{1,16})[:：]", content)
+    if colon:
+        topic = colon.group(1)
+    _analyse(raw[pos:], norm[pos:], pos, base, spans, outline.ref(), outline.path(), scoring, found,
+             hints, topic=topic)
+
+
+def _is_title(content: str) -> bool:
+    bare = re.sub(r"[(（][^)）]*[)）]", "", content).strip()
+    return len(bare) <= 20 and not re.search(r"[，,。；;]", bare)
+
+
+def _mark_back(found: list[_Found], parent: int | None) -> None:
+    """'以上条款为实质性条款': everything found so far under the same parent is mandatory."""
+    for f in found:
+        if parent is None or parent in f.path:
+            f.mandatory = True
+
+
+@dataclass
+class _Kw:
+    metric: str
+    start: int
+    end: int
+    negated: bool
+    anchor: bool  # can govern a number (质保期内 / 质保期满后 cannot)
+
+
+@dataclass
+class _Cand:
+    metric: str
+    op: str
+    value: float | str | None
+    unit: str | None
+    start: int
+    end: int
+    condition: bool = False
+    quantity: Quantity | ServiceHours | None = None
+    clause_start: int | None = None
+
+
+def _analyse(raw: str, norm: str, offset: int, base: bool, spans: list[tuple[int, int]], ref: str,
+             path: tuple[int, ...], scoring: bool, found: list[_Found], hints: list,
+             topic: str | None) -> None:
+    """Find the requirements of one block's content (`raw`, normalised as `norm`)."""
+    quantities = [q for q in find_quantities(raw)]
+    keywords = []
+    for m in _KEYWORD_RE.finditer(norm):
+        metric = _KEYWORD_METRIC[_GROUP_INDEX[m.lastgroup]]
+        before = norm[max(0, m.start() - 9):m.start()]
+        after = norm[m.end():m.end() + 2]
+        negated = bool(_NEGATION_RE.search(before)) and metric not in ("exclude", "delivery")
+        anchor = not (metric == "warranty_period" and _NON_ANCHOR_AFTER_RE.match(after))
+        keywords.append(_Kw(metric, m.start(), m.end(), negated, anchor))
+    complaint_block = bool(_COMPLAINT_RE.search(norm)) or (topic is not None and "投诉" in topic)
+
+    def mandatory_at(at: int) -> bool:
+        a = at + offset
+        return base or any(s <= a < e for s, e in spans)
+
+    block_cands: list[tuple[_Cand, str]] = []   # (candidate, clause text)
+    scoring_text = _scoring_text(raw) if scoring else None
+    for s_match in _SENTENCE_RE.finditer(norm):
+        s0, s1 = s_match.span()
+        sentence = norm[s0:s1]
+        repair_context = bool(_METRIC_CONTEXT_REPAIR_RE.search(sentence))
+        complaint = complaint_block and (bool(_COMPLAINT_RE.search(sentence)) or topic is not None
+                                         and "投诉" in topic)
+        clauses = _clauses(sentence, s0)
+        previous_metric: str | None = None
+        pending: list[_Cand] = []   # condition quantities waiting for a substitute clause
+        for c0, c1 in clauses:
+            kws = [k for k in keywords if c0 <= k.start < c1]
+            kws = [_contextual(k, repair_context, complaint) for k in kws]
+            kws = [k for k in kws if k is not None]
+            qs = [q for q in quantities if c0 <= q.start < c1]
+            clause_norm = norm[c0:c1]
+            cands = _clause_candidates(norm, c0, c1, kws, qs, previous_metric, scoring)
+            # A condition (72小时内不能修复的 / 超过3天的) waits for the substitute it triggers.
+            follow = [k for k in kws if k.metric in ("substitute_equipment", "replacement_time")
+                      and not k.negated]
+            conditions = [c for c in cands if c.condition]
+            cands = [c for c in cands if not c.condition]
+            if follow:
+                target = follow[0].metric
+                source = conditions or pending
+                if source:
+                    q = source[0]
+                    if q.unit in _UNITS[target]:
+                        cands = [c for c in cands if c.metric != target]
+                        cands.append(_Cand(target, "<=", q.value, q.unit, q.start, c1,
+                                           clause_start=q.clause_start))
+                    pending = []
+            pending.extend(conditions)
+            if complaint:
+                for c in cands:
+                    if c.metric in ("response_time", "repair_completion"):
+                        c.metric = "complaint_response"
+            # Operators a clause gives without a number.
+            if not any(k.metric == "exclude" for k in kws):
+                cands.extend(_present_candidates(clause_norm, c0, kws, cands, complaint))
+            for c in cands:
+                if c.metric != "other":
+                    previous_metric = c.metric
+                block_cands.append((c, _span_text(raw, norm, c0, c1, c)))
+            if not cands:
+                own = [k for k in kws if k.metric not in ("exclude", "delivery", "completion")]
+                if own:
+                    previous_metric = own[-1].metric
+                elif topic is not None and c0 == 0 and previous_metric is None:
+                    pass
+            if (not cands and not scoring and _DEMAND_RE.search(clause_norm)
+                    and (any(k.metric not in ("exclude", "delivery", "completion") for k in kws)
+                         or _OTHER_WORDS_RE.search(clause_norm))
+                    and not any(k.metric in ("exclude", "delivery") for k in kws)
+                    and not qs):
+                block_cands.append((_Cand("other", "present", None, None, c0, c1),
+                                    _clean(raw[c0:c1])))
+    if scoring:
+        block_cands = _loosest(block_cands)
+        covered = {c.metric for c, _ in block_cands}
+        for k, q in _increments(norm, keywords, quantities):
+            if k not in covered:
+                hints.append((k, scoring_text or _clean(raw), len(found)))
+                covered.add(k)
+    numeric = {c.metric for c, _ in block_cands if c.op != "present"}
+    for c, text in block_cands:
+        if c.op == "present" and c.metric in ("training", "spare_parts", "return_visit",
+                                              "substitute_equipment") and c.metric in numeric:
+            continue
+        value = c.value
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        found.append(_Found(c.metric, c.op, value, c.unit, mandatory_at(c.start), text, ref,
+                            scoring_text if (scoring and c.metric != "other") else None, path,
+                            len(found)))
+
+
+_OPEN, _CLOSE = "(（[【", ")）]】"
+
+
+def _clauses(sentence: str, s0: int) -> list[tuple[int, int]]:
+    """Clause spans of a sentence, cut at ，：| outside brackets."""
+    if not any(ch in sentence for ch in _OPEN):
+        return [(s0 + c.start(), s0 + c.end()) for c in _CLAUSE_RE.finditer(sentence)]
+    out, start, depth = [], 0, 0
+    for i, ch in enumerate(sentence):
+        if ch in _OPEN:
+            depth += 1
+        elif ch in _CLOSE:
+            depth = max(0, depth - 1)
+        elif depth == 0 and ch in "，,：:|":
+            if i > start:
+                out.append((s0 + start, s0 + i))
+            start = i + 1
+    if len(sentence) > start:
+        out.append((s0 + start, s0 + len(sentence)))
+    return out
+
+
+def _contextual(k: _Kw, repair_context: bool, complaint: bool) -> _Kw | None:
+    if k.metric != "completion":
+        return k
+    if complaint:
+        return _Kw("complaint_response", k.start, k.end, k.negated, k.anchor)
+    if repair_context:
+        return _Kw("repair_completion", k.start, k.end, k.negated, k.anchor)
+    return None
+
+
+def _clause_candidates(norm: str, c0: int, c1: int, kws: list[_Kw], qs: list, inherited: str | None,
+                       scoring: bool) -> list[_Cand]:
+    """Tie each quantity of one clause to the keyword that governs it."""
+    out: list[_Cand] = []
+    real = [k for k in kws if k.metric not in ("exclude", "delivery", "completion")]
+    excluded = [k for k in kws if k.metric == "exclude"]
+    delivery = [k for k in kws if k.metric == "delivery"]
+    last_metric: str | None = None
+    last_end = -1
+    for qi, q in enumerate(qs):
+        qv = q.quantity
+        before = norm[max(c0, q.start - 8):q.start]
+        if isinstance(qv, ServiceHours):
+            if not any(abs(k.start - q.start) <= 12 or abs(q.end - k.end) <= 12 for k in excluded):
+                out.append(_Cand("service_hours", ">=", str(qv), None, q.start, q.end, quantity=qv))
+            continue
+        if qv.value <= 0 or _INCREMENT_RE.search(norm[max(c0, q.start - 4):q.start]) \
+                or _PAST_RE.search(norm[max(c0, q.start - 3):q.start]):
+            last_end = q.end
+            continue
+        if scoring and _NO_POINTS_RE.search(norm[q.end:c1]):
+            continue
+        # A restatement in brackets (5年（60个月）) belongs to the quantity before it.
+        if last_metric and last_end >= 0 and re.fullmatch(r"\s*[(（]\s*(?:即|合|共)?\s*", norm[last_end:q.start]):
+            metric = last_metric
+        else:
+            metric = _governing(norm, q, qv, real, qs, c0, c1, qi)
+            topic_before = c0 > 0 and norm[c0 - 1] in ":："
+            if metric is None and inherited and (scoring or topic_before or qv.unit in _TIME + ("month", "year")) \
+                    and qv.unit in _UNITS.get(inherited, ()):
+                metric = inherited
+        last_end = q.end
+        if metric is None:
+            # 维修时间超过3天的，须提供代用设备: a condition waiting for the clause it triggers.
+            op, condition = _operator(norm, q, "substitute_equipment", qv, c0, c1)
+            if condition and qv.unit in _TIME:
+                out.append(_Cand("condition", op, qv.value, qv.unit, q.start, q.end, True, qv, c0))
+            continue
+        window = norm[max(c0, q.start - 10):min(c1, q.end + 10)]
+        if any(max(c0, q.start - 10) <= k.start < min(c1, q.end + 10) for k in excluded):
+            continue
+        if metric != "spare_parts" and any(max(c0, q.start - 10) <= k.start < min(c1, q.end + 10)
+                                           for k in delivery):
+            continue
+        del window
+        op, condition = _operator(norm, q, metric, qv, c0, c1)
+        negated = any(k.negated and k.metric == metric for k in real
+                      if abs(k.start - q.end) <= 10 or abs(q.start - k.end) <= 10)
+        if negated:
+            condition = True
+        out.append(_Cand(metric, op, qv.value, qv.unit, q.start, q.end, condition, qv, c0))
+        last_metric = metric
+        inherited = metric
+    return out
+
+
+def _governing(norm: str, q, qv: Quantity, kws: list[_Kw], qs: list, c0: int, c1: int,
+               qi: int) -> str | None:
+    """The metric whose keyword governs quantity q: the verb after a deadline (2小时内到达现场),
+    else the noun before (质保期不少于3年), else the noun after (不少于6人的售后服务团队)."""
+    prev_q_end = max((o.end for o in qs[:qi] if not isinstance(o.quantity, ServiceHours)), default=c0)
+    next_q_start = min((o.start for o in qs[qi + 1:] if not isinstance(o.quantity, ServiceHours)),
+                       default=c1)
+    fits = [k for k in kws if k.anchor and qv.unit in _UNITS.get(k.metric, ())]
+    after = [k for k in fits if q.end <= k.start < next_q_start and k.start - q.end <= 16]
+    before = [k for k in fits if prev_q_end <= k.end <= q.start]
+    deadline = re.match(r"\s*(?:[(（]含[)）])?\s*(?:以内|之内|内)", norm[q.end:c1])
+    # 2名经原厂培训认证的维修工程师: the head noun is the last one, after the 的.
+    if after:
+        head = after[0]
+        for k in after[1:]:
+            if "的" in norm[head.end:k.start]:
+                head = k
+            else:
+                break
+        after = [head] + [k for k in after if k is not head]
+    if deadline and after:
+        return after[0].metric
+    if before:
+        return before[-1].metric
+    if after:
+        return after[0].metric
+    return None
+
+
+def _operator(norm: str, q, metric: str, qv: Quantity, c0: int, c1: int) -> tuple[str, bool]:
+    """The operator a quantity carries, and whether it is a condition (超过3天的)."""
+    before = norm[max(c0, q.start - 8):q.start]
+    last = None
+    for m in _OP_BEFORE_RE.finditer(before):
+        last = m
+    op = None
+    condition = False
+    if last is not None and len(before) - last.end() <= 4:
+        if last.lastgroup == "ge":
+            op = ">="
+        elif last.lastgroup == "le":
+            op = "<="
+        else:
+            condition = metric in _DEADLINES or metric == "spare_parts"
+    floor = metric in _FLOORS or (metric == "spare_parts" and qv.unit in ("month", "year"))
+    if op is None:
+        after = _OP_AFTER_RE.match(norm, q.end, c1)
+        if after:
+            if after.group("ge"):
+                op = ">="
+            elif not floor:
+                op = "<="
+    if op is None:
+        op = ">=" if floor else "<="
+    return op, condition
+
+
+def _present_candidates(clause: str, c0: int, kws: list[_Kw], cands: list[_Cand],
+                        complaint: bool) -> list[_Cand]:
+    """Requirements stated without a number: 立即响应, 设有售后服务机构, 提供备用机, masked XX小时."""
+    have = {c.metric for c in cands}
+    out: list[_Cand] = []
+
+    def add(metric: str, at: int) -> None:
+        if metric not in have:
+            have.add(metric)
+            out.append(_Cand(metric, "present", None, None, c0 + at, c0 + len(clause)))
+
+    for m in _MASKED_RE.finditer(clause):
+        unit = _MASKED_UNIT[m.group("unit")]
+        near = [k for k in kws if unit in _UNITS.get(k.metric, ()) and k.anchor
+                and not k.negated and k.start >= c0 + m.start() - 12]
+        after = [k for k in near if k.start >= c0 + m.end()]
+        pick = (after or near)
+        if pick:
+            metric = pick[0].metric
+            if complaint and metric in ("response_time", "repair_completion"):
+                metric = "complaint_response"
+            add(metric, m.start())
+    for m in _IMMEDIATE_RE.finditer(clause):
+        tail = clause[m.end():m.end() + 8]
+        hit = next((k for k in kws if k.start >= c0 + m.end() and k.start - (c0 + m.end()) <= 6
+                    and k.metric in ("response_time", "onsite_arrival")), None)
+        if hit and not re.search(r"[，,]", tail[:hit.start - c0 - m.end()]):
+            metric = "complaint_response" if complaint and hit.metric == "response_time" else hit.metric
+            add(metric, m.start())
+    if any(k.metric == "local_office" for k in kws):
+        m = _OFFICE_PRESENT_RE.search(clause)
+        if m and not _NEGATION_RE.search(clause[max(0, m.start() - 3):m.start()]):
+            add("local_office", m.start())
+    if any(k.metric == "substitute_equipment" and not k.negated for k in kws):
+        m = _SUBSTITUTE_PRESENT_RE.search(clause)
+        if m:
+            add("substitute_equipment", m.start())
+    if any(k.metric == "training" for k in kws):
+        m = _TRAINING_PRESENT_RE.search(clause)
+        if m:
+            add("training", m.start())
+    if any(k.metric == "spare_parts" for k in kws):
+        m = _SPARE_PRESENT_RE.search(clause)
+        if m:
+            add("spare_parts", m.start())
+    if any(k.metric == "return_visit" for k in kws):
+        m = _VISIT_PRESENT_RE.search(clause)
+        if m:
+            add("return_visit", m.start())
+    return out
+
+
+def _increments(norm: str, keywords: list[_Kw], quantities: list) -> list[tuple[str, object]]:
+    """Metrics a scoring rule rewards per step (每增加1年加1分): the hint's metric."""
+    out = []
+    for q in quantities:
+        if isinstance(q.quantity, ServiceHours):
+            continue
+        if _INCREMENT_RE.search(norm[max(0, q.start - 4):q.start]):
+            fits = [k for k in keywords if k.metric in _UNITS and q.quantity.unit in _UNITS[k.metric]
+                    and k.start < q.start]
+            if fits:
+                out.append((fits[-1].metric, q))
+    return out
+
+
+def _loosest(cands: list[tuple[_Cand, str]]) -> list[tuple[_Cand, str]]:
+    """In a scoring rule, the loosest level that still scores is the minimum the tender accepts."""
+    best: dict[tuple, tuple[_Cand, str]] = {}
+    order: list[tuple] = []
+    for c, text in cands:
+        if c.op == "present" or c.metric == "other":
+            key = (c.metric, c.op, id(c))
+        elif isinstance(c.quantity, ServiceHours):
+            key = (c.metric, c.op, "sh")
+        else:
+            family = c.quantity.family() if isinstance(c.quantity, Quantity) else c.unit
+            key = (c.metric, c.op, family)
+        if key not in best:
+            best[key] = (c, text)
+            order.append(key)
+            continue
+        old = best[key][0]
+        if _looser(c, old):
+            best[key] = (c, text)
+    return [best[k] for k in order]
+
+
+def _looser(new: _Cand, old: _Cand) -> bool:
+    a, b = new.quantity, old.quantity
+    if isinstance(a, ServiceHours) and isinstance(b, ServiceHours):
+        return a.coverage < b.coverage
+    if isinstance(a, Quantity) and isinstance(b, Quantity):
+        return a.magnitude() < b.magnitude() if new.op == ">=" else a.magnitude() > b.magnitude()
+    return False
+
+
+def _scoring_text(raw: str) -> str:
+    """The scoring rule of a block: the cell that awards points, or the whole line."""
+    cells = [c.strip() for c in raw.split("|")]
+    scored = [c for c in cells if _SCORING_RE.search(_norm(c))]
+    return _clean(scored[-1] if scored else raw)
+
+
+_SUBJECT_RE = re.compile(r"^(?:中标人|投标人|供应商|中标供应商|成交供应商|成交人|乙方|卖方|承包人)?"
+                         r"(?:必须|应当|应|须|需|需要)?(?:在)?(?=接到|收到)")
+
+
+def _clean(text: str) -> str:
+    text = text.strip().strip("，,。；;：:|").strip().rstrip(".")
+    text = re.sub(r"^[★☆▲△\s]+", "", text)
+    return text
+
+
+def _span_text(raw: str, norm: str, c0: int, c1: int, c: _Cand) -> str:
+    """The source words of a requirement: its clause, from the condition for a substitute."""
+    start = c0 if c.clause_start is None else min(c0, c.clause_start)
+    text = _clean(raw[start:c1])
+    return _SUBJECT_RE.sub("", text) or text
+
+
+def _value_key(f: _Found) -> tuple:
+    if f.op == "present" or f.value is None:
+        return (None,)
+    if f.metric == "service_hours":
+        return ("sh", str(f.value))
+    try:
+        q = Quantity(float(f.value), f.unit)
+    except Exception:
+        return ("raw", str(f.value), f.unit)
+    return (q.family(), round(q.magnitude(), 6))
+
+
+def _merge(found: list[_Found], hints: list[tuple[str, str, int]]) -> list[Requirement]:
+    """One requirement per (metric, op, value): refs joined with ；, mandatory if any place is."""
+    merged: dict[tuple, _Found] = {}
+    refs: dict[tuple, list[str]] = {}
+    for f in found:
+        key = (f.metric, f.op, _value_key(f)) if f.metric != "other" else ("other", f.text)
+        if key not in merged:
+            merged[key] = _Found(**{**f.__dict__})
+            refs[key] = [f.ref] if f.ref else []
+            continue
+        m = merged[key]
+        m.mandatory = m.mandatory or f.mandatory
+        m.scoring = m.scoring or f.scoring
+        if f.ref and f.ref not in refs[key]:
+            refs[key].append(f.ref)
+    for metric, hint, _ in hints:
+        target = next((m for m in merged.values() if m.metric == metric and not m.scoring), None)
+        if target is not None:
+            target.scoring = hint
+    out = []
+    for key, f in merged.items():
+        out.append(Requirement(metric=f.metric, op=f.op, value=f.value, unit=f.unit,
+                               mandatory=f.mandatory, text=f.text[:200], ref="；".join(refs[key]),
+                               scoring=f.scoring))
+    return out

@@ -1,0 +1,134 @@
+"""Where the app keeps what users save: bids in the workspace, templates in the templates folder.
+
+Folders come from the environment (BIDKIT_WORKSPACE, BIDKIT_LIBRARY, BIDKIT_TEMPLATES) so a team can
+point the app at a shared drive. Saves are atomic and refuse to overwrite a file someone else
+changed since it was opened; a deleted template is moved aside, never erased.
+"""
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import TypeVar
+
+from pydantic import BaseModel
+
+from bidkit import bidfile, storage
+from bidkit.errors import BidError
+from bidkit.model import Bid, Template
+
+M = TypeVar("M", bound=BaseModel)
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+SAFE_NAME = re.compile(r"[^\w\u4e00-\u9fff-]+")
+
+
+@dataclass(frozen=True)
+class Folders:
+    library: Path
+    templates: Path
+    workspace: Path
+
+    @classmethod
+    def from_env(cls) -> "Folders":
+        def folder(var: str, default: str) -> Path:
+            value = os.environ.get(var)
+            return Path(value) if value else PROJECT_ROOT / default
+        return cls(folder("BIDKIT_LIBRARY", "clause_library"), folder("BIDKIT_TEMPLATES", "templates"),
+                   folder("BIDKIT_WORKSPACE", "workspace"))
+
+    @property
+    def bids(self) -> Path:
+        return self.workspace / "bids"
+
+
+@dataclass(frozen=True)
+class Saved:
+    """A saved file: its path, what it holds, and the digest it had when read (for safe saves)."""
+
+    path: Path
+    model: BaseModel
+    digest: str
+    modified: datetime
+
+
+def file_stem(name: str) -> str:
+    """A file name from a user's title (Chinese kept, path characters dropped)."""
+    stem = SAFE_NAME.sub("-", name.strip()).strip("-")
+    if not stem:
+        raise BidError("needs a name with at least one letter, digit or Chinese character", field="name")
+    return stem[:80]
+
+
+def _read(path: Path, model: type[M]) -> Saved:
+    data = path.read_bytes()
+    text = bidfile.decode(data, str(path))
+    parsed = bidfile.parse(text, model, path.name)
+    modified = datetime.fromtimestamp(path.stat().st_mtime, timezone.utc).astimezone()
+    return Saved(path, parsed, storage.digest(data), modified)
+
+
+def _list(folder: Path, model: type[M]) -> tuple[list[Saved], list[str]]:
+    """Every valid file in a folder, newest first, and a message for each one that does not load."""
+    saved, problems = [], []
+    if not folder.is_dir():
+        return saved, problems
+    for path in sorted(folder.glob("*.yaml")):
+        try:
+            saved.append(_read(path, model))
+        except BidError as exc:
+            problems.append(str(exc))
+    saved.sort(key=lambda s: s.modified, reverse=True)
+    return saved, problems
+
+
+def list_templates(folders: Folders) -> tuple[list[Saved], list[str]]:
+    return _list(folders.templates, Template)
+
+
+def list_bids(folders: Folders) -> tuple[list[Saved], list[str]]:
+    return _list(folders.bids, Bid)
+
+
+def save(path: Path, model: BaseModel, expected_digest: str | None) -> str:
+    """Save atomically; ConflictError when the file changed since it was read (None: must be new)."""
+    return storage.replace_atomic(path, bidfile.to_yaml(model), expected_digest)
+
+
+def save_template(folders: Folders, template: Template, expected_digest: str | None = None) -> Saved:
+    """Save a template under its name; a new name must not exist yet."""
+    path = folders.templates / f"{file_stem(template.name)}.yaml"
+    if template.created is None:
+        template = template.model_copy(update={"created": datetime.now(timezone.utc).astimezone()})
+    digest = save(path, template, expected_digest)
+    return Saved(path, template, digest, datetime.now(timezone.utc).astimezone())
+
+
+def save_bid(folders: Folders, bid: Bid, name: str, expected_digest: str | None = None) -> Saved:
+    path = folders.bids / f"{file_stem(name)}.yaml"
+    digest = save(path, bid, expected_digest)
+    return Saved(path, bid, digest, datetime.now(timezone.utc).astimezone())
+
+
+def delete_template(folders: Folders, path: Path) -> Path:
+    """Move a template into the workspace's trash, never erase it; returns where it went."""
+    trash = folders.workspace / "trash"
+    trash.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+    target = trash / f"{path.stem}.{stamp}.yaml"
+    os.replace(path, target)
+    return target
+
+
+def bid_from_template(template: Template, base: Bid | None = None) -> Bid:
+    """A bid that keeps the tender-specific parts of `base` and takes the rest from the template."""
+    base = base or Bid()
+    return base.model_copy(update={"bidder": template.bidder, "clauses": list(template.clauses),
+                                   "staff": list(template.staff), "offices": list(template.offices)},
+                           deep=True)
+
+
+def template_from_bid(bid: Bid, name: str, owner: str, description: str = "") -> Template:
+    return Template(name=name, owner=owner, description=description, bidder=bid.bidder,
+                    clauses=list(bid.clauses), staff=list(bid.staff), offices=list(bid.offices))

@@ -1,0 +1,232 @@
+"""编写 Compose: start a bid, fill in its details and clauses, see the findings and the preview, download."""
+from __future__ import annotations
+
+from dataclasses import replace
+
+import streamlit as st
+
+from bidkit import bidfile, workspace
+from bidkit.compose import compose
+from bidkit.library import Library
+from bidkit.model import Bid, ClauseChoice, Office, StaffMember
+from bidkit.render_docx import render_docx
+from bidkit.render_html import render_html
+from ui.messages import metric_label, t
+from ui.state import folders, get_bid, get_library, key, set_bid, shown_errors
+from ui.widgets import param_widget, rows_editor
+
+
+def start_panel(lib: Library) -> None:
+    with st.expander(t("compose.start"), expanded=False):
+        tab_template, tab_blank, tab_upload, tab_saved = st.tabs(
+            [t("compose.from_template"), t("compose.blank"), t("compose.upload"), t("compose.saved")])
+        with tab_template:
+            templates, _problems = workspace.list_templates(folders())
+            if not templates:
+                st.info(t("compose.no_templates"))
+            else:
+                names = [s.model.name for s in templates]
+                chosen = st.selectbox(t("compose.from_template"), names, key="start:template")
+                if st.button(t("compose.load"), key="start:template:load"):
+                    template = templates[names.index(chosen)].model
+                    set_bid(workspace.bid_from_template(template, get_bid()), template.name)
+                    st.rerun()
+        with tab_blank:
+            if st.button(t("compose.new_blank"), key="start:blank"):
+                set_bid(Bid(), "new-bid")
+                st.rerun()
+        with tab_upload:
+            upload = st.file_uploader(t("compose.upload"), type=["yaml", "yml"], key="start:upload")
+            if upload is not None and st.button(t("compose.load"), key="start:upload:load"):
+                with shown_errors():
+                    bid = bidfile.parse(bidfile.decode(upload.getvalue(), upload.name), Bid, upload.name)
+                    set_bid(bid, upload.name.rsplit(".", 1)[0])
+                    st.rerun()
+        with tab_saved:
+            saved, problems = workspace.list_bids(folders())
+            for problem in problems:
+                st.warning(problem)
+            if not saved:
+                st.info(t("compose.no_saved"))
+            else:
+                names = [s.path.stem for s in saved]
+                chosen = st.selectbox(t("compose.saved"), names, key="start:saved")
+                if st.button(t("compose.load"), key="start:saved:load"):
+                    entry = saved[names.index(chosen)]
+                    set_bid(entry.model, chosen)
+                    st.session_state.bid_digest = entry.digest
+                    st.rerun()
+
+
+def details_form(bid: Bid) -> None:
+    col1, col2 = st.columns(2)
+    with col1:
+        bid.project = st.text_input(t("field.project"), bid.project, key=key("project"))
+        bid.project_number = st.text_input(t("field.project_number"), bid.project_number, key=key("number"))
+        bid.buyer = st.text_input(t("field.buyer"), bid.buyer, key=key("buyer"))
+        bid.chapter.number = int(st.number_input(t("field.chapter_number"), 1, 99, bid.chapter.number,
+                                                 key=key("chapter_number")))
+        bid.chapter.title = st.text_input(t("field.chapter_title"), bid.chapter.title, key=key("chapter_title"))
+    with col2:
+        bid.bidder.name = st.text_input(t("field.bidder"), bid.bidder.name, key=key("bidder"))
+        bid.bidder.address = st.text_input(t("field.address"), bid.bidder.address, key=key("address"))
+        bid.bidder.hotline = st.text_input(t("field.hotline"), bid.bidder.hotline, key=key("hotline"))
+        bid.bidder.contact = st.text_input(t("field.contact"), bid.bidder.contact, key=key("contact"))
+
+
+def _move(index: int, step: int) -> None:
+    clauses = st.session_state.bid.clauses
+    target = index + step
+    if 0 <= target < len(clauses):
+        clauses[index], clauses[target] = clauses[target], clauses[index]
+
+
+def _remove(index: int) -> None:
+    del st.session_state.bid.clauses[index]
+
+
+def _add(lib: Library) -> None:
+    clause_id = st.session_state.get(key("add_clause"))
+    bid = st.session_state.bid
+    if not clause_id or any(c.id == clause_id for c in bid.clauses):
+        return
+    entry = lib.clause(clause_id)
+    version = entry.latest_approved() or entry.latest()
+    bid.clauses.append(ClauseChoice(id=clause_id, version=version.version))
+
+
+def _clause_label(lib: Library, clause_id: str) -> str:
+    entry = lib.clauses[clause_id]
+    category = lib.categories.get(entry.category)
+    return f"{category.title if category else entry.category} · {entry.latest().title} ({clause_id})"
+
+
+def clause_editor(bid: Bid, lib: Library) -> None:
+    chosen = {c.id for c in bid.clauses}
+    available = [c for c in lib.clauses if c not in chosen]
+    add_col, button_col = st.columns([5, 1], vertical_alignment="bottom")
+    with add_col:
+        st.selectbox(t("compose.add_clause"), available, index=None, key=key("add_clause"),
+                     format_func=lambda c: _clause_label(lib, c))
+    with button_col:
+        st.button(t("compose.add"), key=key("add_button"), on_click=_add, args=(lib,))
+    if not bid.clauses:
+        st.info(t("compose.no_clauses"))
+    order = {c: i for i, c in enumerate(lib.category_order())}
+    positions = sorted(range(len(bid.clauses)),
+                       key=lambda i: order.get(lib.clauses[bid.clauses[i].id].category
+                                               if bid.clauses[i].id in lib.clauses else "", len(order)))
+    current_category = None
+    for index in positions:
+        choice = bid.clauses[index]
+        entry = lib.clauses.get(choice.id)
+        if entry is None or choice.version not in entry.versions:
+            st.error(t("error.prefix", message=f"{choice.id} v{choice.version} is not in the library"))
+            continue
+        if entry.category != current_category:
+            current_category = entry.category
+            meta = lib.categories.get(entry.category)
+            st.markdown(f"**{meta.title if meta else entry.category}**")
+        clause_card(choice, entry, index, len(bid.clauses))
+
+
+def clause_card(choice: ClauseChoice, entry, index: int, count: int) -> None:
+    version = entry.versions[choice.version]
+    status = entry.status(choice.version)
+    with st.expander(f"{version.title} · v{choice.version} · {t('status.' + status)}", expanded=False):
+        head, up, down, remove = st.columns([6, 1, 1, 1])
+        with head:
+            st.caption(t("compose.version", version=choice.version, status=t("status." + status)))
+            newest = entry.latest_approved()
+            if newest and newest.version > choice.version:
+                st.warning(t("compose.newer", version=newest.version))
+        up.button("↑", key=key("up", choice.id), help=t("compose.up"), on_click=_move, args=(index, -1),
+                  disabled=index == 0)
+        down.button("↓", key=key("down", choice.id), help=t("compose.down"), on_click=_move,
+                    args=(index, 1), disabled=index == count - 1)
+        remove.button("✕", key=key("remove", choice.id), help=t("compose.remove"), on_click=_remove,
+                      args=(index,))
+        for name, spec in version.params.items():
+            raw = choice.params.get(name, spec.default)
+            choice.params[name] = param_widget(choice.id, name, spec, raw)
+            if spec.metric:
+                st.caption(f"↳ {metric_label(spec.metric)}")
+
+
+def people_editor(bid: Bid) -> None:
+    st.markdown(f"**{t('compose.staff')}**")
+    bid.staff = rows_editor(bid.staff, StaffMember, {"name": t("col.name"), "role": t("col.role"),
+                                                     "certificate": t("col.certificate"),
+                                                     "phone": t("col.phone")}, "staff")
+    st.markdown(f"**{t('compose.offices')}**")
+    bid.offices = rows_editor(bid.offices, Office, {"city": t("col.city"), "address": t("col.address"),
+                                                    "phone": t("col.phone")}, "offices")
+
+
+def findings_panel(result) -> None:
+    st.subheader(t("findings.title"))
+    req = result.requirement_findings
+    if not req:
+        st.info(t("findings.none"))
+    else:
+        ok = sum(1 for f in req if f.status in ("正偏离", "无偏离"))
+        st.caption(t("findings.summary", total=len(req), ok=ok, blocking=len(result.blocking)))
+    if not result.blocking:
+        st.success(t("findings.clean"))
+    for finding in result.findings:
+        subject = finding.requirement.text if finding.requirement else ""
+        line = f"**{finding.status}** {subject}  \n{finding.message}"
+        if finding.blocking:
+            st.error(f"⛔ {t('findings.blocking')} · {line}")
+        elif finding.status in ("负偏离", "需人工确认", "未响应") or finding.kind != "requirement":
+            st.warning(line)
+        else:
+            st.markdown(f"✅ {line}")
+
+
+def output_panel(bid: Bid, chapter, draft_chapter) -> None:
+    st.subheader(t("output.title"))
+    blocking = chapter.check.blocking
+    name = st.session_state.get("bid_name", "bid")
+    if blocking:
+        st.error(t("output.final_blocked", n=len(blocking), first=blocking[0].message))
+    st.download_button(t("output.final"), data=lambda: render_docx(chapter), file_name=f"{name}.docx",
+                       disabled=bool(blocking), key="download:final", on_click="ignore",
+                       mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+    st.download_button(t("output.draft"), data=lambda: render_docx(draft_chapter),
+                       file_name=f"{name}-草稿.docx", key="download:draft", on_click="ignore",
+                       mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+    st.download_button(t("output.yaml"), data=bidfile.to_yaml(bid), file_name=f"{name}.yaml",
+                       mime="application/x-yaml", key="download:yaml", on_click="ignore")
+    save_name = st.text_input(t("output.save_name"), name, key=key("save_name"))
+    if st.button(t("output.save"), key="save"):
+        with shown_errors():
+            same = save_name == st.session_state.get("bid_name")
+            saved = workspace.save_bid(folders(), bid, save_name,
+                                       st.session_state.get("bid_digest") if same else None)
+            st.session_state.bid_name = save_name
+            st.session_state.bid_digest = saved.digest
+            st.success(t("output.saved", path=saved.path))
+
+
+st.title(t("compose.title"))
+with shown_errors():
+    library_ = get_library()
+    bid_ = get_bid()
+    start_panel(library_)
+    left, right = st.columns([3, 2], gap="large")
+    with left:
+        tab_details, tab_clauses, tab_people = st.tabs(
+            [t("compose.details"), t("compose.clauses"), f"{t('compose.staff')} / {t('compose.offices')}"])
+        with tab_details:
+            details_form(bid_)
+        with tab_clauses:
+            clause_editor(bid_, library_)
+        with tab_people:
+            people_editor(bid_)
+    chapter_ = compose(bid_, library_)
+    with right:
+        findings_panel(chapter_.check)
+        output_panel(bid_, chapter_, replace(chapter_, draft=True))
+    with st.expander(t("preview.title"), expanded=True):
+        st.html(render_html(chapter_))

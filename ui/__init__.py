@@ -1,0 +1,1 @@
+"""The Streamlit side of bidkit: session state, messages and widgets shared by the pages."""

@@ -1,0 +1,172 @@
+"""Every label of the app in one table, in Chinese (the default) and English."""
+from __future__ import annotations
+
+import streamlit as st
+
+LANGUAGES = {"zh": "中文", "en": "English"}
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    # navigation and sidebar
+    "app.title": ("bidkit 售后服务方案编写", "bidkit after-sales chapter"),
+    "nav.compose": ("编写", "Compose"),
+    "nav.tender": ("招标要求", "Tender"),
+    "nav.library": ("条款库", "Library"),
+    "nav.templates": ("模板", "Templates"),
+    "sidebar.language": ("语言 / Language", "语言 / Language"),
+    "sidebar.library": ("条款库：{clauses} 条，{versions} 个版本", "Library: {clauses} clauses, {versions} versions"),
+    "sidebar.library_issues": ("条款库有 {n} 个文件有问题（见条款库页）", "{n} library files have problems (see Library)"),
+    "sidebar.bid": ("当前投标：{project}", "Current bid: {project}"),
+    "sidebar.no_project": ("（未命名项目）", "(untitled project)"),
+    # compose: start
+    "compose.title": ("编写售后服务方案", "Compose the after-sales chapter"),
+    "compose.start": ("开始：模板、空白、上传或已保存的投标", "Start from a template, a blank bid, an upload or a saved bid"),
+    "compose.from_template": ("从模板", "From a template"),
+    "compose.blank": ("空白投标", "Blank bid"),
+    "compose.upload": ("上传投标 YAML", "Upload a bid YAML"),
+    "compose.saved": ("已保存的投标", "Saved bids"),
+    "compose.load": ("载入", "Load"),
+    "compose.new_blank": ("新建空白投标", "New blank bid"),
+    "compose.loaded": ("已载入：{name}", "Loaded: {name}"),
+    "compose.no_templates": ("还没有保存的模板", "No saved templates yet"),
+    "compose.no_saved": ("工作区中还没有保存的投标", "No saved bids in the workspace yet"),
+    # compose: details
+    "compose.details": ("投标信息", "Bid details"),
+    "field.project": ("项目名称", "Project"),
+    "field.project_number": ("项目编号", "Project number"),
+    "field.buyer": ("采购人", "Buyer"),
+    "field.bidder": ("投标人名称", "Bidder"),
+    "field.address": ("投标人地址", "Bidder address"),
+    "field.hotline": ("服务热线", "Service hotline"),
+    "field.contact": ("联系人", "Contact"),
+    "field.chapter_number": ("章节号", "Chapter number"),
+    "field.chapter_title": ("章节标题", "Chapter title"),
+    # compose: clauses
+    "compose.clauses": ("承诺条款", "Commitment clauses"),
+    "compose.add_clause": ("添加条款", "Add a clause"),
+    "compose.add": ("添加", "Add"),
+    "compose.no_clauses": ("还没有选择条款：在上方添加。", "No clauses chosen yet: add one above."),
+    "compose.up": ("上移", "Move up"),
+    "compose.down": ("下移", "Move down"),
+    "compose.remove": ("移除", "Remove"),
+    "compose.version": ("版本 v{version} · {status}", "version v{version} · {status}"),
+    "compose.newer": ("有更新的已审批版本 v{version}", "A newer approved version v{version} exists"),
+    "status.draft": ("草稿", "draft"),
+    "status.approved": ("已审批", "approved"),
+    "status.retired": ("已停用", "retired"),
+    "compose.staff": ("售后服务人员", "After-sales staff"),
+    "compose.offices": ("售后服务网点", "Service offices"),
+    "col.name": ("姓名", "Name"),
+    "col.role": ("岗位", "Role"),
+    "col.certificate": ("资格证书", "Certificate"),
+    "col.phone": ("联系电话", "Phone"),
+    "col.city": ("城市", "City"),
+    "col.address": ("地址", "Address"),
+    "compose.rows_invalid": ("第 {row} 行：{message}", "Row {row}: {message}"),
+    # compose: findings and output
+    "findings.title": ("检查结果", "Findings"),
+    "findings.summary": ("{total} 项要求：{ok} 项满足，{blocking} 项阻断", "{total} requirements: {ok} met, {blocking} blocking"),
+    "findings.none": ("没有招标要求：在“招标要求”页粘贴或上传招标文件。", "No tender requirements yet: paste or upload the tender on the Tender page."),
+    "findings.blocking": ("阻断", "blocking"),
+    "findings.clean": ("没有阻断项，可以生成正式文档。", "Nothing blocks: the final document can be downloaded."),
+    "output.title": ("生成与保存", "Output"),
+    "output.final": ("下载正式 .docx", "Download final .docx"),
+    "output.final_blocked": ("有 {n} 个阻断项，不能生成正式文档：{first}", "{n} blocking findings, no final document: {first}"),
+    "output.draft": ("下载草稿 .docx", "Download draft .docx"),
+    "output.yaml": ("下载投标 YAML", "Download bid YAML"),
+    "output.save_name": ("保存名称", "Save as"),
+    "output.save": ("保存到工作区", "Save to workspace"),
+    "output.saved": ("已保存：{path}", "Saved: {path}"),
+    "preview.title": ("预览", "Preview"),
+    # tender
+    "tender.title": ("招标要求", "Tender requirements"),
+    "tender.paste": ("粘贴招标文件文字", "Paste the tender's text"),
+    "tender.upload": ("或上传招标文件（.txt .md .docx .pdf）", "Or upload the tender (.txt .md .docx .pdf)"),
+    "tender.extract": ("提取要求", "Extract requirements"),
+    "tender.extracting": ("正在提取招标要求…", "Extracting requirements…"),
+    "tender.found": ("找到 {n} 项售后服务要求", "Found {n} after-sales requirements"),
+    "tender.nothing": ("没有找到售后服务要求", "No after-sales requirements found"),
+    "tender.empty": ("请先粘贴文字或上传文件", "Paste text or upload a file first"),
+    "tender.table": ("要求列表（可编辑：增加、删除、修改、切换★）", "Requirements (edit, add, delete, toggle ★)"),
+    "tender.replace": ("替换现有要求", "Replace the current requirements"),
+    "tender.append": ("追加到现有要求", "Add to the current requirements"),
+    "col.metric": ("指标", "Metric"),
+    "col.op": ("比较", "Operator"),
+    "col.value": ("数值", "Value"),
+    "col.unit": ("单位", "Unit"),
+    "col.mandatory": ("★实质性", "★ Mandatory"),
+    "col.text": ("招标原文", "Source text"),
+    "col.ref": ("条目号", "Reference"),
+    # library
+    "library.title": ("条款库", "Clause library"),
+    "library.search": ("搜索标题或正文", "Search title or text"),
+    "library.category": ("类别", "Category"),
+    "library.metric": ("指标", "Metric"),
+    "library.status": ("状态", "Status"),
+    "library.results": ("{n} 条条款", "{n} clauses"),
+    "library.pick": ("查看条款", "Show clause"),
+    "library.versions": ("版本历史", "Versions"),
+    "library.rendered": ("按默认值生成的文字", "Text rendered with its defaults"),
+    "library.issues": ("条款库文件问题", "Library file problems"),
+    "col.clause": ("条款", "Clause"),
+    "col.title": ("标题", "Title"),
+    "col.latest": ("最新版本", "Latest"),
+    "col.version": ("版本", "Version"),
+    "col.author": ("作者", "Author"),
+    "col.created": ("日期", "Date"),
+    "col.note": ("说明", "Note"),
+    "col.status": ("状态", "Status"),
+    "col.params": ("参数", "Parameters"),
+    # templates
+    "templates.title": ("模板", "Templates"),
+    "templates.none": ("还没有模板。", "No templates yet."),
+    "templates.save": ("将当前投标保存为模板", "Save the current bid as a template"),
+    "templates.name": ("模板名称", "Template name"),
+    "templates.owner": ("负责人", "Owner"),
+    "templates.description": ("说明", "Description"),
+    "templates.saved": ("模板已保存：{name}", "Template saved: {name}"),
+    "templates.load": ("载入到编写页", "Load into Compose"),
+    "templates.loaded": ("模板“{name}”已载入编写页", "Template '{name}' loaded into Compose"),
+    "templates.delete": ("删除", "Delete"),
+    "templates.confirm": ("确认删除模板“{name}”？（文件将移入工作区回收站）", "Delete template '{name}'? (it is moved to the workspace trash)"),
+    "templates.deleted": ("模板“{name}”已删除（已移入 {path}）", "Template '{name}' deleted (moved to {path})"),
+    "templates.cancel": ("取消", "Cancel"),
+    "templates.exists": ("已有同名模板：请换一个名称", "A template of that name exists: choose another name"),
+    "templates.clauses": ("{n} 条条款", "{n} clauses"),
+    "templates.problems": ("无法读取的模板", "Templates that cannot be read"),
+    # errors
+    "error.prefix": ("出错了：{message}", "Error: {message}"),
+    "error.conflict": ("保存冲突：{message}", "Save conflict: {message}"),
+}
+
+METRIC_LABELS: dict[str, tuple[str, str]] = {
+    "warranty_period": ("质保期", "Warranty period"),
+    "response_time": ("响应时间", "Response time"),
+    "onsite_arrival": ("到达现场时间", "On-site arrival"),
+    "repair_completion": ("修复时间", "Repair time"),
+    "replacement_time": ("更换时间", "Replacement time"),
+    "substitute_equipment": ("备用设备", "Substitute equipment"),
+    "service_hours": ("服务时间", "Service hours"),
+    "local_office": ("本地服务机构", "Local office"),
+    "staff_count": ("售后人员数", "Staff count"),
+    "engineer_count": ("工程师人数", "Engineer count"),
+    "training": ("培训", "Training"),
+    "spare_parts": ("备品备件", "Spare parts"),
+    "return_visit": ("回访", "Return visits"),
+    "complaint_response": ("投诉处理", "Complaint handling"),
+    "other": ("其他", "Other"),
+}
+
+
+def lang() -> str:
+    return st.session_state.get("lang", "zh")
+
+
+def t(key: str, **values) -> str:
+    zh, en = MESSAGES[key]
+    text = en if lang() == "en" else zh
+    return text.format(**values) if values else text
+
+
+def metric_label(metric: str) -> str:
+    zh, en = METRIC_LABELS.get(metric, (metric, metric))
+    return en if lang() == "en" else zh
