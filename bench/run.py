@@ -56,6 +56,99 @@ def library_load_warm() -> dict:
     return {"name": "library_load_warm", "value": round(seconds, 3), "unit": "s", "target": 0.2}
 
 
+def synthetic_bid(clauses: int, requirements: int):
+    """A bid choosing `clauses` clauses of the benchmark library, against `requirements` requirements."""
+    from bidkit.model import Bid, ClauseChoice, Requirement, StaffMember
+    from bench.synthetic import METRIC_PARAMS
+
+    root = DATA / "library-60x2"
+    if not (root / "warranty").is_dir():
+        write_library(root, clauses=60, versions=2)
+    lib = library.load(root)
+    metrics = [(m[0], m[2]) for m in METRIC_PARAMS]
+    reqs = []
+    for i in range(requirements):
+        metric, kind = metrics[i % len(metrics)]
+        value, unit = {"warranty_period": (24 + i % 13, "month"), "response_time": (60, "minute"),
+                       "onsite_arrival": (4, "hour"), "staff_count": (3, "person")}[metric]
+        reqs.append(Requirement(metric=metric, op="<=" if kind == "duration" and metric != "warranty_period" else ">=",
+                                value=value, unit=unit, mandatory=i % 3 == 0, text=f"要求{i}", ref=f"第三章 {i}"))
+    bid = Bid(project="基准项目", requirements=reqs,
+              clauses=[ClauseChoice(id=f"clause-{i:05d}", version=1) for i in range(clauses)],
+              staff=[StaffMember(name=f"工程师{i}", role="售后工程师") for i in range(8)])
+    return bid, lib
+
+
+@benchmark
+def check_60x50() -> dict:
+    from bidkit.check import check
+
+    bid, lib = synthetic_bid(60, 50)
+    seconds = best_of(lambda: check(bid, lib), repeat=7)
+    return {"name": "check_60x50", "value": round(seconds, 4), "unit": "s", "target": 0.1}
+
+
+@benchmark
+def extract_300k() -> dict:
+    """A ~300,000-character tender: the demo tender and the test passages, numbers varied."""
+    import random
+    import re
+
+    from bidkit.extract import extract_text
+
+    root = HERE.parent
+    sources = [root / "examples" / "demo-tender.txt"]
+    sources += sorted((root / "tests" / "extract_passages").glob("*.txt"))
+    texts = []
+    for path in sources:
+        raw = path.read_bytes()
+        try:
+            texts.append(raw.decode("utf-8-sig"))
+        except UnicodeDecodeError:
+            texts.append(raw.decode("gb18030"))
+    rnd = random.Random(300)
+    parts, size = [], 0
+    while size < 300_000:
+        part = re.sub(r"(?<![0-9])[0-9]{1,2}(?![0-9])", lambda m: str(rnd.randint(1, 72)), rnd.choice(texts))
+        parts.append(part)
+        size += len(part) + 1
+    tender = "\n".join(parts)[:300_000]
+    seconds = best_of(lambda: extract_text(tender), repeat=3)
+    return {"name": "extract_300k", "value": round(seconds, 3), "unit": "s", "target": 1.0}
+
+
+def synthetic_chapter():
+    from bidkit.compose import compose
+    from bidkit.model import Office
+
+    bid, lib = synthetic_bid(60, 50)
+    bid.offices = [Office(city="湛江市", address="赤坎区", phone="0759-1234567")]
+    return compose(bid, lib, draft=True)
+
+
+@benchmark
+def render_60() -> dict:
+    from bidkit.render_docx import render_docx
+
+    chapter = synthetic_chapter()
+    seconds = best_of(lambda: render_docx(chapter), repeat=5)
+    return {"name": "render_60", "value": round(seconds, 3), "unit": "s", "target": 0.5}
+
+
+@benchmark
+def render_vs_docxtpl() -> dict:
+    from bench import docxtpl_baseline
+    from bidkit.render_docx import render_docx
+
+    chapter = synthetic_chapter()
+    DATA.mkdir(exist_ok=True)
+    template = docxtpl_baseline.build_template(DATA / "docxtpl-template.docx", chapter)
+    data = docxtpl_baseline.context(chapter)
+    ours = best_of(lambda: render_docx(chapter), repeat=5)
+    theirs = best_of(lambda: docxtpl_baseline.render(template, data), repeat=5)
+    return {"name": "render_vs_docxtpl", "value": round(ours / theirs, 2), "unit": "ratio", "target": 1.0}
+
+
 def main() -> int:
     results = []
     print(f"{'benchmark':<24}{'value':>10}  {'unit':<6}{'target':>8}  ok")

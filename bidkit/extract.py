@@ -343,14 +343,23 @@ _MARKS_RE = re.compile(r"[\s★☆▲△◆■●※]*")
 _MD_HEADING_RE = re.compile(r"\s*(#{1,6})\s+")
 
 
-def _numbering(text: str, pos: int) -> tuple[str, float, int] | None:
-    """(label, rank, end) of the item number at `pos` in normalised text, or None."""
+def _numbering(text: str, pos: int) -> tuple[str, float, str, int] | None:
+    """(label, rank, style, end) of the item number at `pos` in normalised text, or None.
+
+    The rank orders the usual Chinese outline 第一章 > 一、 > (一) > 1. > (1) > 1) > ①; the
+    style tells two numbering kinds apart (1. and 1 are different, so are 3.4 and 3.4.1).
+    """
     m = _NUMBERING_RE.match(text, pos)
     if not m:
         return None
     kind = m.lastgroup
     raw = re.sub(r"\s", "", m.group(kind))
+    style = kind
+    if kind == "num" and not re.search(r"[.、]", m.group(0)):
+        style = "num_space"
     if kind == "dec":
+        raw = raw.rstrip(".")
+        style = f"dec{raw.count('.')}"
         label, rank = raw, 4.0 + 0.1 * raw.count(".")
     elif kind == "cn":
         label, rank = raw + "、", _RANKS[kind]
@@ -360,7 +369,7 @@ def _numbering(text: str, pos: int) -> tuple[str, float, int] | None:
         label, rank = raw.rstrip(")）") + ")", _RANKS[kind]
     else:
         label, rank = raw, _RANKS[kind]
-    return label, rank, m.end()
+    return label, rank, style, m.end()
 
 
 # ---------------------------------------------------------------- vocabulary
@@ -406,33 +415,56 @@ _KEYWORDS: dict[str, tuple[str, ...]] = {
         "截止", "安装", "调试", "公告", "报名", "质疑", "履约", "年龄", "学历"),
     "delivery": ("交货", "供货", "发货", "到货", "送货"),
 }
-_NOT_AFTER = {"响应": "(?!文件|供应商|人|表|偏离|情况|内容|程度|方案|条款|的条款)",
-              "解决": "(?!方案|措施|办法)", "恢复": "(?!期)", "回复": "(?!函)",
-              "服务中心": "(?!热线)", "到达": "(?!率)", "排除": "(?!在外|责任)",
-              "人数": "(?!比例)"}
-_NOT_BEFORE = {"响应": "(?<!逐条)(?<!全部)(?<!完全)(?<!均须)",
-               "到达": "(?<!货物)(?<!产品)", "更换": "(?<!免费)"}
-_NOT_BEFORE["更换"] = ""
+# Context a keyword must not have: 响应文件 is a bid document, 货物到达 a delivery.
+_NOT_AFTER = {"响应": re.compile(r"文件|供应商|人|表|偏离|情况|内容|程度|方案|条款|的条款"),
+              "解决": re.compile(r"方案|措施|办法"), "恢复": re.compile(r"期"), "回复": re.compile(r"函"),
+              "服务中心": re.compile(r"热线"), "到达": re.compile(r"率"), "排除": re.compile(r"在外|责任"),
+              "人数": re.compile(r"比例")}
+_NOT_BEFORE = {"响应": re.compile(r"(?:逐条|全部|完全|均须)$"), "到达": re.compile(r"(?:货物|产品)$")}
+_TERM_METRIC = {term: metric for metric, words in _KEYWORDS.items() for term in words}
 
 
-def _keyword_regex() -> re.Pattern[str]:
-    terms = [(t, metric) for metric, words in _KEYWORDS.items() for t in words]
-    terms.sort(key=lambda tm: len(tm[0]), reverse=True)
-    groups: dict[str, list[str]] = {}
-    order: list[str] = []
-    parts = []
-    for term, metric in terms:
-        pattern = _NOT_BEFORE.get(term, "") + re.escape(term) + _NOT_AFTER.get(term, "")
-        parts.append(f"(?P<k{len(parts)}>{pattern})")
-        groups.setdefault(metric, []).append(term)
-        order.append(metric)
-    _KEYWORD_METRIC.extend(order)
-    return re.compile("|".join(parts))
+def _trie_regex(words: Iterable[str]) -> re.Pattern[str]:
+    """One regex for many words, factored by common prefixes: it tries a handful of branches at
+    each character instead of every word, and prefers the longest word (质保期 over 质保)."""
+    trie: dict = {}
+    for word in words:
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = True
+
+    def emit(node: dict) -> str:
+        branches = [re.escape(ch) + emit(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        if "" in node:
+            return (body if len(branches) > 1 else "(?:" + body + ")") + "?"
+        return body
+
+    return re.compile(emit(trie))
 
 
-_KEYWORD_METRIC: list[str] = []
-_KEYWORD_RE = _keyword_regex()
-_GROUP_INDEX = {f"k{i}": i for i in range(len(_KEYWORD_METRIC))}
+_KEYWORD_RE = _trie_regex(_TERM_METRIC)
+
+
+def _keyword_matches(norm: str):
+    """(term, metric, start, end) of every keyword, longest first, skipping excluded contexts."""
+    pos = 0
+    search = _KEYWORD_RE.search
+    while (m := search(norm, pos)) is not None:
+        term = m.group()
+        if not term:  # cannot happen with non-empty words; guards an endless loop
+            pos = m.start() + 1
+            continue
+        after = _NOT_AFTER.get(term)
+        before = _NOT_BEFORE.get(term)
+        if (after and after.match(norm, m.end())) or (before and before.search(norm, max(0, m.start() - 4), m.start())):
+            pos = m.start() + 1
+            continue
+        yield term, _TERM_METRIC[term], m.start(), m.end()
+        pos = m.end()
 
 # Metrics and the units they accept; the first group are deadlines (a flat number is a ceiling).
 _TIME = ("minute", "hour", "day", "workday", "week")
@@ -501,14 +533,28 @@ _SPARE_PRESENT_RE = re.compile(
     r"(?:建立|设立|设置|储备|备有|建有|提供|配备)[^，,。；;|]{0,10}?(?:备品备件库|备件库|备品备件|备件中心|"
     r"备件仓库)")
 _VISIT_PRESENT_RE = re.compile(r"(?:定期|定时|不定期|回访制度|建立[^，,。；;|]{0,6}回访)")
-_VISIT_PRESENT_RE2 = re.compile(r"回访")
+# Metrics whose demand without a number is itself the requirement, with the words that say so.
+_PRESENT_RULES = (
+    ("local_office", _OFFICE_PRESENT_RE),
+    ("substitute_equipment", _SUBSTITUTE_PRESENT_RE),
+    ("training", _TRAINING_PRESENT_RE),
+    ("spare_parts", _SPARE_PRESENT_RE),
+    ("return_visit", _VISIT_PRESENT_RE),
+)
 _OTHER_WORDS_RE = re.compile(r"巡检|保养|升级|开机率|原装|全新|正品|技术支持|维护")
 
-_METRIC_CONTEXT_REPAIR_RE = re.compile(r"修|故障")
+_REPAIR_CONTEXT_RE = re.compile(r"修|故障")
+_STAR_RE = re.compile(r"[★☆]")
+_TOPIC_RE = re.compile(r"([^，,。；;:：]{1,16})[:：]")
+_RESTATED_RE = re.compile(r"\s*[(（]\s*(?:即|合|共)?\s*")
+_DEADLINE_RE = re.compile(r"\s*(?:[(（]含[)）])?\s*(?:以内|之内|内)")
 _COMPLAINT_RE = re.compile(r"投诉")
 
 
 # ---------------------------------------------------------------- the outline
+
+
+_ITEM_STYLES = ("num", "num_space", "paren", "half", "circle")
 
 
 @dataclass
@@ -517,6 +563,7 @@ class _Node:
     rank: float
     mandatory: bool
     uid: int
+    style: str = ""
 
 
 @dataclass
@@ -540,7 +587,6 @@ class _Found:
     ref: str
     scoring: str | None = None
     path: tuple[int, ...] = ()
-    order: int = 0
 
 
 @dataclass
@@ -549,9 +595,17 @@ class _Outline:
     scopes: list[_Scope] = field(default_factory=list)
     next_uid: int = 0
 
-    def push(self, label: str, rank: float, mandatory: bool) -> _Node:
-        while self.stack and self.stack[-1].rank >= rank:
-            self.stack.pop()
+    def push(self, label: str, rank: float, mandatory: bool, style: str = "") -> _Node:
+        same = next((i for i in range(len(self.stack) - 1, -1, -1)
+                     if style and self.stack[i].style == style), None)
+        if same is not None:
+            # A numbering kind seen above is a sibling of that item (2. after 1.).
+            del self.stack[same:]
+        elif not (self.stack and self.stack[-1].style.startswith("dec") and style in _ITEM_STYLES):
+            # A kind not seen yet: nest or climb by the usual outline order; items numbered
+            # 1. under a decimal heading 3.4 nest under it.
+            while self.stack and self.stack[-1].rank >= rank:
+                self.stack.pop()
         depth = len(self.stack)
         parent_rank = self.stack[-1].rank if self.stack else -1.0
         kept = []
@@ -566,7 +620,7 @@ class _Outline:
         self.scopes = kept
         del parent_rank
         self.next_uid += 1
-        node = _Node(label, rank, mandatory, self.next_uid)
+        node = _Node(label, rank, mandatory, self.next_uid, style)
         self.stack.append(node)
         return node
 
@@ -623,7 +677,7 @@ def extract_blocks(blocks: Iterable[Block]) -> list[Requirement]:
     """Walk the blocks in order, keeping the outline, and collect the requirements."""
     outline = _Outline()
     found: list[_Found] = []
-    hints: list[tuple[str, str, int]] = []
+    hints: list[tuple[str, str]] = []
     for block in blocks:
         if block.kind == "header" or not block.text.strip():
             continue
@@ -639,8 +693,7 @@ def _row(block: Block, outline: _Outline, found: list[_Found], hints: list) -> N
     norm = _norm(text)
     base = outline.mandatory() or block.mandatory or bool(_MANDATORY_RE.search(norm) and not _LEGEND_RE.search(norm))
     scoring = block.scoring or bool(_SCORING_RE.search(norm))
-    _analyse(text, norm, 0, base, [], outline.ref(block.label), outline.path(), scoring, found, hints,
-             topic=None)
+    _analyse(text, norm, 0, base, [], outline, block.label, scoring, found, hints, topic=None)
 
 
 def _line(block: Block, outline: _Outline, found: list[_Found], hints: list) -> None:
@@ -655,17 +708,20 @@ def _line(block: Block, outline: _Outline, found: list[_Found], hints: list) -> 
     star = "★" in marks.group() or "☆" in marks.group()
     pos = marks.end()
     numbering = _numbering(norm, pos)
+    style = ""
     if numbering:
-        label, rank, pos = numbering
+        label, rank, style, pos = numbering
         marks = _MARKS_RE.match(norm, pos)
         star = star or "★" in marks.group() or "☆" in marks.group()
         pos = marks.end()
     content = norm[pos:]
     legend = bool(_LEGEND_RE.search(content))
     phrase = None if legend else _MANDATORY_RE.search(content)
-    sentences = [(m.start() + pos, m.end() + pos) for m in _SENTENCE_RE.finditer(norm, pos)]
+    sentences: list[tuple[int, int]] = []
 
     def sentence_of(at: int) -> tuple[int, int]:
+        if not sentences:
+            sentences.extend(m.span() for m in _SENTENCE_RE.finditer(norm, pos))
         return next(((s, e) for s, e in sentences if s <= at < e), (pos, len(norm)))
 
     whole = False       # the mark covers the line and everything under it
@@ -680,23 +736,31 @@ def _line(block: Block, outline: _Outline, found: list[_Found], hints: list) -> 
             whole = True
         else:
             spans.append((s, e))
-    for m in re.finditer(r"[★☆]", norm[pos:]):
-        if legend and _LEGEND_RE.search(norm[max(pos, pos + m.start() - 4):pos + m.end() + 4]):
+    for m in _STAR_RE.finditer(norm, pos) if ("★" in content or "☆" in content) else ():
+        if legend and _LEGEND_RE.search(norm[max(pos, m.start() - 4):m.end() + 4]):
             continue
-        spans.append((pos + m.start(), sentence_of(pos + m.start())[1]))
-    for m in _MUST_RE.finditer(norm, pos):
+        spans.append((m.start(), sentence_of(m.start())[1]))
+    for m in _MUST_RE.finditer(norm, pos) if "必须" in content else ():
         spans.append((m.start(), sentence_of(m.start())[1]))
 
     heading_level = block.level or md_level
     is_node = numbering is not None or heading_level is not None
-    parent = outline.stack[-1].uid if outline.stack else None
+    # A closing line (以上条款为实质性条款) speaks of the items before it: its parent is the
+    # heading above the last item.
+    parent = None
+    if outline.stack:
+        top = outline.stack[-1]
+        if top.style in _ITEM_STYLES and len(outline.stack) > 1:
+            parent = outline.stack[-2].uid
+        elif top.style not in _ITEM_STYLES:
+            parent = top.uid
     if is_node:
         if numbering is None:
             label = content.strip()[:12]
             rank = float(max(0, heading_level - 1))
-        node = outline.push(label, rank, star or whole)
+            style = f"h{heading_level}"
+        outline.push(label, rank, star or whole, style)
         parent = outline.stack[-2].uid if len(outline.stack) > 1 else None
-        del node
         base = outline.mandatory()
     else:
         lead_in = (content.rstrip().endswith((":", "：")) and len(content) <= 60) or \
@@ -710,11 +774,10 @@ def _line(block: Block, outline: _Outline, found: list[_Found], hints: list) -> 
         _mark_back(found, parent)
     scoring = bool(_SCORING_RE.search(content))
     topic = None
-    colon = re.match(r"([^，,。；;:：]{1,16})[:：]", content)
+    colon = _TOPIC_RE.match(content)
     if colon:
         topic = colon.group(1)
-    _analyse(raw[pos:], norm[pos:], pos, base, spans, outline.ref(), outline.path(), scoring, found,
-             hints, topic=topic)
+    _analyse(raw[pos:], norm[pos:], pos, base, spans, outline, "", scoring, found, hints, topic=topic)
 
 
 def _is_title(content: str) -> bool:
@@ -751,101 +814,148 @@ class _Cand:
     clause_start: int | None = None
 
 
-def _analyse(raw: str, norm: str, offset: int, base: bool, spans: list[tuple[int, int]], ref: str,
-             path: tuple[int, ...], scoring: bool, found: list[_Found], hints: list,
+def _analyse(raw: str, norm: str, offset: int, base: bool, spans: list[tuple[int, int]],
+             outline: _Outline, label: str, scoring: bool, found: list[_Found], hints: list,
              topic: str | None) -> None:
-    """Find the requirements of one block's content (`raw`, normalised as `norm`)."""
-    quantities = [q for q in find_quantities(raw)]
-    keywords = []
-    for m in _KEYWORD_RE.finditer(norm):
-        metric = _KEYWORD_METRIC[_GROUP_INDEX[m.lastgroup]]
-        before = norm[max(0, m.start() - 9):m.start()]
-        after = norm[m.end():m.end() + 2]
-        negated = bool(_NEGATION_RE.search(before)) and metric not in ("exclude", "delivery")
-        anchor = not (metric == "warranty_period" and _NON_ANCHOR_AFTER_RE.match(after))
-        keywords.append(_Kw(metric, m.start(), m.end(), negated, anchor))
-    complaint_block = bool(_COMPLAINT_RE.search(norm)) or (topic is not None and "投诉" in topic)
+    """Find the requirements of one block's content (`raw`, normalised as `norm`); `offset` is
+    where the content starts in the line, for the mandatory `spans`."""
+    keywords = _keywords(norm)
+    quantities = find_quantities(raw) if _DIGIT_RE.search(norm) else []
+    if not keywords and not quantities and not _OTHER_WORDS_RE.search(norm):
+        return
+    complaint_topic = topic is not None and "投诉" in topic
+    complaint_block = complaint_topic or bool(_COMPLAINT_RE.search(norm))
 
     def mandatory_at(at: int) -> bool:
         a = at + offset
         return base or any(s <= a < e for s, e in spans)
 
-    block_cands: list[tuple[_Cand, str]] = []   # (candidate, clause text)
+    block_cands: list[tuple[_Cand, str]] = []   # (candidate, its source words)
     scoring_text = _scoring_text(raw) if scoring else None
+    ki = qi = 0
     for s_match in _SENTENCE_RE.finditer(norm):
         s0, s1 = s_match.span()
+        while ki < len(keywords) and keywords[ki].start < s0:
+            ki += 1
+        while qi < len(quantities) and quantities[qi].start < s0:
+            qi += 1
+        if ((ki == len(keywords) or keywords[ki].start >= s1)
+                and (qi == len(quantities) or quantities[qi].start >= s1)
+                and not _OTHER_WORDS_RE.search(norm, s0, s1)):
+            continue
         sentence = norm[s0:s1]
-        repair_context = bool(_METRIC_CONTEXT_REPAIR_RE.search(sentence))
-        complaint = complaint_block and (bool(_COMPLAINT_RE.search(sentence)) or topic is not None
-                                         and "投诉" in topic)
+        repair_context = bool(_REPAIR_CONTEXT_RE.search(sentence))
+        complaint = complaint_block and (complaint_topic or bool(_COMPLAINT_RE.search(sentence)))
         clauses = _clauses(sentence, s0)
         previous_metric: str | None = None
-        pending: list[_Cand] = []   # condition quantities waiting for a substitute clause
-        for c0, c1 in clauses:
-            kws = [k for k in keywords if c0 <= k.start < c1]
-            kws = [_contextual(k, repair_context, complaint) for k in kws]
-            kws = [k for k in kws if k is not None]
-            qs = [q for q in quantities if c0 <= q.start < c1]
-            clause_norm = norm[c0:c1]
+        pending: list[_Cand] = []   # conditions (72小时内不能修复的) waiting for what they trigger
+        for ci, (c0, c1) in enumerate(clauses):
+            while ki < len(keywords) and keywords[ki].start < c0:
+                ki += 1
+            kj = ki
+            while kj < len(keywords) and keywords[kj].start < c1:
+                kj += 1
+            while qi < len(quantities) and quantities[qi].start < c0:
+                qi += 1
+            qj = qi
+            while qj < len(quantities) and quantities[qj].start < c1:
+                qj += 1
+            kws = keywords[ki:kj]
+            if any(k.metric == "completion" for k in kws):
+                kws = [c for c in (_contextual(k, repair_context, complaint) for k in kws) if c]
+            qs = quantities[qi:qj]
+            metrics = {k.metric for k in kws}
+            if not qs and not metrics - _NOT_METRICS and not _OTHER_WORDS_RE.search(norm, c0, c1):
+                continue
             cands = _clause_candidates(norm, c0, c1, kws, qs, previous_metric, scoring)
-            # A condition (72小时内不能修复的 / 超过3天的) waits for the substitute it triggers.
-            follow = [k for k in kws if k.metric in ("substitute_equipment", "replacement_time")
-                      and not k.negated]
             conditions = [c for c in cands if c.condition]
             cands = [c for c in cands if not c.condition]
+            follow = next((k.metric for k in kws if k.metric in _TRIGGERED and not k.negated), None)
             if follow:
-                target = follow[0].metric
                 source = conditions or pending
-                if source:
+                if source and source[0].unit in _UNITS[follow]:
                     q = source[0]
-                    if q.unit in _UNITS[target]:
-                        cands = [c for c in cands if c.metric != target]
-                        cands.append(_Cand(target, "<=", q.value, q.unit, q.start, c1,
-                                           clause_start=q.clause_start))
-                    pending = []
+                    cands = [c for c in cands if c.metric != follow]
+                    cands.append(_Cand(follow, "<=", q.value, q.unit, q.start, c1,
+                                       clause_start=q.clause_start))
+                pending = []
             pending.extend(conditions)
             if complaint:
                 for c in cands:
                     if c.metric in ("response_time", "repair_completion"):
                         c.metric = "complaint_response"
-            # Operators a clause gives without a number.
-            if not any(k.metric == "exclude" for k in kws):
-                cands.extend(_present_candidates(clause_norm, c0, kws, cands, complaint))
+            if "exclude" not in metrics:
+                cands.extend(_present_candidates(norm[c0:c1], c0, kws, metrics, cands, complaint))
+            # 响应时间：15分钟 quotes its topic too.
+            t0 = c0
+            if ci and norm[c0 - 1] in ":：" and clauses[ci - 1][1] - clauses[ci - 1][0] <= 16:
+                t0 = clauses[ci - 1][0]
             for c in cands:
-                if c.metric != "other":
-                    previous_metric = c.metric
-                block_cands.append((c, _span_text(raw, norm, c0, c1, c)))
+                previous_metric = c.metric
+                block_cands.append((c, _span_text(raw, t0, c1, c)))
             if not cands:
-                own = [k for k in kws if k.metric not in ("exclude", "delivery", "completion")]
+                own = [k.metric for k in kws if k.metric not in _NOT_METRICS]
                 if own:
-                    previous_metric = own[-1].metric
-                elif topic is not None and c0 == 0 and previous_metric is None:
-                    pass
-            if (not cands and not scoring and _DEMAND_RE.search(clause_norm)
-                    and (any(k.metric not in ("exclude", "delivery", "completion") for k in kws)
-                         or _OTHER_WORDS_RE.search(clause_norm))
-                    and not any(k.metric in ("exclude", "delivery") for k in kws)
-                    and not qs):
-                block_cands.append((_Cand("other", "present", None, None, c0, c1),
-                                    _clean(raw[c0:c1])))
+                    previous_metric = own[-1]
+                # A demand in after-sales words without a comparable value: shown, never compared.
+                if (not scoring and not qs and not metrics & {"exclude", "delivery"}
+                        and (own or _OTHER_WORDS_RE.search(norm, c0, c1))
+                        and _DEMAND_RE.search(norm, c0, c1)):
+                    block_cands.append((_Cand("other", "present", None, None, c0, c1),
+                                        _clean(raw[c0:c1])))
     if scoring:
         block_cands = _loosest(block_cands)
         covered = {c.metric for c, _ in block_cands}
-        for k, q in _increments(norm, keywords, quantities):
-            if k not in covered:
-                hints.append((k, scoring_text or _clean(raw), len(found)))
-                covered.add(k)
+        for metric in _increments(norm, keywords, quantities):
+            if metric not in covered:
+                hints.append((metric, scoring_text or _clean(raw)))
+                covered.add(metric)
+    if not block_cands:
+        return
+    ref, path = outline.ref(label), outline.path()
     numeric = {c.metric for c, _ in block_cands if c.op != "present"}
     for c, text in block_cands:
-        if c.op == "present" and c.metric in ("training", "spare_parts", "return_visit",
-                                              "substitute_equipment") and c.metric in numeric:
+        if c.op == "present" and c.metric in _PRESENT_IF_NO_NUMBER and c.metric in numeric:
             continue
-        value = c.value
-        if isinstance(value, float) and value.is_integer():
-            value = int(value)
-        found.append(_Found(c.metric, c.op, value, c.unit, mandatory_at(c.start), text, ref,
-                            scoring_text if (scoring and c.metric != "other") else None, path,
-                            len(found)))
+        value, unit = _whole(c.value, c.unit)
+        found.append(_Found(c.metric, c.op, value, unit, mandatory_at(c.start), text, ref,
+                            scoring_text if (scoring and c.metric != "other") else None, path))
+
+
+_SMALLER = {"hour": ("minute", 60), "day": ("hour", 24), "year": ("month", 12)}
+
+
+def _whole(value, unit):
+    """半小时 reads 30 minute and 一个半小时 90 minute, as a writer says them; whole numbers as int."""
+    if isinstance(value, float):
+        if not value.is_integer() and unit in _SMALLER:
+            smaller, factor = _SMALLER[unit]
+            if (value * factor).is_integer():
+                return int(value * factor), smaller
+        if value.is_integer():
+            return int(value), unit
+    return value, unit
+
+
+_DIGIT_RE = re.compile(r"[0-9零〇一二三四五六七八九十两壹贰叁肆伍陆柒捌玖拾半全]")
+_NOT_METRICS = {"exclude", "delivery", "completion"}
+_NEGATABLE = {"response_time", "onsite_arrival", "repair_completion", "replacement_time",
+              "substitute_equipment", "local_office", "completion", "complaint_response"}
+_TRIGGERED = ("substitute_equipment", "replacement_time")
+_PRESENT_IF_NO_NUMBER = ("training", "spare_parts", "return_visit", "substitute_equipment")
+
+
+def _keywords(norm: str) -> list[_Kw]:
+    keywords = []
+    previous_end = 0
+    for _term, metric, k0, k1 in _keyword_matches(norm):
+        # 不能修复 / 未到达现场: the negation must reach this keyword, not one before it.
+        negated = metric in _NEGATABLE and \
+            _NEGATION_RE.search(norm, max(previous_end, k0 - 9), k0) is not None
+        anchor = not (metric == "warranty_period" and _NON_ANCHOR_AFTER_RE.match(norm, k1))
+        keywords.append(_Kw(metric, k0, k1, negated, anchor))
+        previous_end = k1
+    return keywords
 
 
 _OPEN, _CLOSE = "(（[【", ")）]】"
@@ -903,7 +1013,7 @@ def _clause_candidates(norm: str, c0: int, c1: int, kws: list[_Kw], qs: list, in
         if scoring and _NO_POINTS_RE.search(norm[q.end:c1]):
             continue
         # A restatement in brackets (5年（60个月）) belongs to the quantity before it.
-        if last_metric and last_end >= 0 and re.fullmatch(r"\s*[(（]\s*(?:即|合|共)?\s*", norm[last_end:q.start]):
+        if last_metric and last_end >= 0 and _RESTATED_RE.fullmatch(norm, last_end, q.start):
             metric = last_metric
         else:
             metric = _governing(norm, q, qv, real, qs, c0, c1, qi)
@@ -946,7 +1056,7 @@ def _governing(norm: str, q, qv: Quantity, kws: list[_Kw], qs: list, c0: int, c1
     fits = [k for k in kws if k.anchor and qv.unit in _UNITS.get(k.metric, ())]
     after = [k for k in fits if q.end <= k.start < next_q_start and k.start - q.end <= 16]
     before = [k for k in fits if prev_q_end <= k.end <= q.start]
-    deadline = re.match(r"\s*(?:[(（]含[)）])?\s*(?:以内|之内|内)", norm[q.end:c1])
+    deadline = _DEADLINE_RE.match(norm, q.end, c1)
     # 2名经原厂培训认证的维修工程师: the head noun is the last one, after the 的.
     if after:
         head = after[0]
@@ -993,59 +1103,42 @@ def _operator(norm: str, q, metric: str, qv: Quantity, c0: int, c1: int) -> tupl
     return op, condition
 
 
-def _present_candidates(clause: str, c0: int, kws: list[_Kw], cands: list[_Cand],
-                        complaint: bool) -> list[_Cand]:
+def _present_candidates(clause: str, c0: int, kws: list[_Kw], metrics: set[str],
+                        cands: list[_Cand], complaint: bool) -> list[_Cand]:
     """Requirements stated without a number: 立即响应, 设有售后服务机构, 提供备用机, masked XX小时."""
     have = {c.metric for c in cands}
     out: list[_Cand] = []
 
     def add(metric: str, at: int) -> None:
+        if complaint and metric in ("response_time", "repair_completion"):
+            metric = "complaint_response"
         if metric not in have:
             have.add(metric)
             out.append(_Cand(metric, "present", None, None, c0 + at, c0 + len(clause)))
 
+    # A number left blank or masked (____小时内, XX小时): present, never a guess.
     for m in _MASKED_RE.finditer(clause):
         unit = _MASKED_UNIT[m.group("unit")]
-        near = [k for k in kws if unit in _UNITS.get(k.metric, ()) and k.anchor
-                and not k.negated and k.start >= c0 + m.start() - 12]
+        near = [k for k in kws if unit in _UNITS.get(k.metric, ()) and k.anchor and not k.negated
+                and k.start >= c0 + m.start() - 12]
         after = [k for k in near if k.start >= c0 + m.end()]
-        pick = (after or near)
-        if pick:
-            metric = pick[0].metric
-            if complaint and metric in ("response_time", "repair_completion"):
-                metric = "complaint_response"
-            add(metric, m.start())
+        if after or near:
+            add((after or near)[0].metric, m.start())
+    # 立即响应 / 第一时间到达现场.
     for m in _IMMEDIATE_RE.finditer(clause):
-        tail = clause[m.end():m.end() + 8]
-        hit = next((k for k in kws if k.start >= c0 + m.end() and k.start - (c0 + m.end()) <= 6
-                    and k.metric in ("response_time", "onsite_arrival")), None)
-        if hit and not re.search(r"[，,]", tail[:hit.start - c0 - m.end()]):
-            metric = "complaint_response" if complaint and hit.metric == "response_time" else hit.metric
-            add(metric, m.start())
-    if any(k.metric == "local_office" for k in kws):
-        m = _OFFICE_PRESENT_RE.search(clause)
-        if m and not _NEGATION_RE.search(clause[max(0, m.start() - 3):m.start()]):
-            add("local_office", m.start())
-    if any(k.metric == "substitute_equipment" and not k.negated for k in kws):
-        m = _SUBSTITUTE_PRESENT_RE.search(clause)
-        if m:
-            add("substitute_equipment", m.start())
-    if any(k.metric == "training" for k in kws):
-        m = _TRAINING_PRESENT_RE.search(clause)
-        if m:
-            add("training", m.start())
-    if any(k.metric == "spare_parts" for k in kws):
-        m = _SPARE_PRESENT_RE.search(clause)
-        if m:
-            add("spare_parts", m.start())
-    if any(k.metric == "return_visit" for k in kws):
-        m = _VISIT_PRESENT_RE.search(clause)
-        if m:
-            add("return_visit", m.start())
+        hit = next((k for k in kws if 0 <= k.start - (c0 + m.end()) <= 6
+                    and k.metric in ("response_time", "onsite_arrival") and not k.negated), None)
+        if hit:
+            add(hit.metric, m.start())
+    for metric, pattern in _PRESENT_RULES:
+        if metric in metrics and metric not in have:
+            m = pattern.search(clause)
+            if m and not _NEGATION_RE.search(clause, max(0, m.start() - 3), m.start()):
+                add(metric, m.start())
     return out
 
 
-def _increments(norm: str, keywords: list[_Kw], quantities: list) -> list[tuple[str, object]]:
+def _increments(norm: str, keywords: list[_Kw], quantities: list) -> list[str]:
     """Metrics a scoring rule rewards per step (每增加1年加1分): the hint's metric."""
     out = []
     for q in quantities:
@@ -1055,7 +1148,7 @@ def _increments(norm: str, keywords: list[_Kw], quantities: list) -> list[tuple[
             fits = [k for k in keywords if k.metric in _UNITS and q.quantity.unit in _UNITS[k.metric]
                     and k.start < q.start]
             if fits:
-                out.append((fits[-1].metric, q))
+                out.append(fits[-1].metric)
     return out
 
 
@@ -1107,7 +1200,7 @@ def _clean(text: str) -> str:
     return text
 
 
-def _span_text(raw: str, norm: str, c0: int, c1: int, c: _Cand) -> str:
+def _span_text(raw: str, c0: int, c1: int, c: _Cand) -> str:
     """The source words of a requirement: its clause, from the condition for a substitute."""
     start = c0 if c.clause_start is None else min(c0, c.clause_start)
     text = _clean(raw[start:c1])
@@ -1126,7 +1219,7 @@ def _value_key(f: _Found) -> tuple:
     return (q.family(), round(q.magnitude(), 6))
 
 
-def _merge(found: list[_Found], hints: list[tuple[str, str, int]]) -> list[Requirement]:
+def _merge(found: list[_Found], hints: list[tuple[str, str]]) -> list[Requirement]:
     """One requirement per (metric, op, value): refs joined with ；, mandatory if any place is."""
     merged: dict[tuple, _Found] = {}
     refs: dict[tuple, list[str]] = {}
@@ -1141,7 +1234,7 @@ def _merge(found: list[_Found], hints: list[tuple[str, str, int]]) -> list[Requi
         m.scoring = m.scoring or f.scoring
         if f.ref and f.ref not in refs[key]:
             refs[key].append(f.ref)
-    for metric, hint, _ in hints:
+    for metric, hint in hints:
         target = next((m for m in merged.values() if m.metric == metric and not m.scoring), None)
         if target is not None:
             target.scoring = hint

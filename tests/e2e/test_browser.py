@@ -1,0 +1,239 @@
+"""The bid writer's whole path through the app, in a real browser (Playwright + Debian's Chromium).
+
+Compose (the demo bid) → Tender: paste the demo tender and extract its requirements → Templates:
+load "通用设备·基础承诺" (24-month warranty) → Compose: the ★ 3-year warranty requirement is a
+blocking 负偏离 and the final .docx is disabled → set 质保期 to 3 年 → nothing blocks, the final
+.docx downloads and opens in python-docx → Library: a clause's versions.
+
+Screenshots (full page, 1400x1000) go to tests/e2e/artifacts/<nn>-<page>.png for review.
+"""
+from __future__ import annotations
+
+import re
+import time
+from pathlib import Path
+
+import pytest
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = Path("/usr/bin/chromium")
+
+if not CHROMIUM.exists():
+    pytest.skip(f"browser test needs Chromium at {CHROMIUM} (apt-get install chromium)", allow_module_level=True)
+
+import docx  # noqa: E402
+from playwright.sync_api import Locator, Page, expect  # noqa: E402
+
+TIMEOUT = 30_000
+DEMO_TENDER = PROJECT_ROOT / "examples" / "demo-tender.txt"
+BASIC_TEMPLATE = "通用设备·基础承诺"
+VIEWPORT = {"width": 1400, "height": 1000}
+
+
+# ---------------------------------------------------------------------------------------------
+# helpers
+
+
+def settle(page: Page, delay_ms: int = 200) -> None:
+    """Wait until the app is connected and its script is not running (as Streamlit's e2e suite).
+
+    A click starts a rerun asynchronously, so wait a moment first, then for the idle state; every
+    step also waits for the text it expects, which is what really orders the steps.
+    """
+    page.wait_for_selector("[data-testid='stApp'][data-test-connection-state='CONNECTED']",
+                           state="attached", timeout=TIMEOUT)
+    page.wait_for_timeout(delay_ms)
+    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']",
+                           state="attached", timeout=TIMEOUT)
+
+
+def main(page: Page) -> Locator:
+    return page.locator("[data-testid='stMain']")
+
+
+def no_exception(page: Page) -> None:
+    """No Python traceback box, and no error the app caught and showed ("出错了：…"), on the page."""
+    exceptions = page.locator("[data-testid='stException']")
+    if exceptions.count():
+        pytest.fail("the page shows an exception:\n" + "\n---\n".join(exceptions.all_inner_texts()))
+    errors = page.locator("[data-testid='stAlertContentError']").filter(has_text=re.compile("出错了|保存冲突"))
+    if errors.count():
+        pytest.fail("the page shows an error:\n" + "\n---\n".join(errors.all_inner_texts()))
+
+
+def go_to(page: Page, nav_title: str, heading: str) -> None:
+    """Open a page through the sidebar navigation and wait for its title."""
+    page.locator("[data-testid='stSidebarNav']").get_by_role("link", name=nav_title).click()
+    settle(page)
+    expect(main(page).get_by_role("heading", name=heading, level=1)).to_be_visible(timeout=TIMEOUT)
+    settle(page)
+
+
+def shot(page: Page, artifacts: Path, name: str) -> None:
+    """A full-page screenshot. Streamlit scrolls inside its main area, not the document, so
+    `full_page` alone stops at the viewport: make the viewport as tall as the content first."""
+    page.mouse.move(VIEWPORT["width"] // 2, 5)  # no hover effects (sidebar collapse button, tooltips) in the picture
+    height = page.evaluate("""() => Math.max(...['stMain', 'stSidebarContent', 'stAppViewContainer']
+        .map(id => document.querySelector(`[data-testid='${id}']`)).filter(Boolean).map(e => e.scrollHeight))""")
+    page.set_viewport_size({"width": VIEWPORT["width"], "height": max(VIEWPORT["height"], min(height, 16_000))})
+    page.evaluate("() => document.activeElement && document.activeElement.blur()")  # no focus ring
+    try:
+        page.wait_for_timeout(400)  # let the data grid canvas and the html preview repaint
+        page.screenshot(path=str(artifacts / f"{name}.png"), full_page=True)
+    finally:
+        page.set_viewport_size(VIEWPORT)
+
+
+def alerts(page: Page, kind: str) -> Locator:
+    """st.error / st.warning / st.success boxes in the main area (kind: Error, Warning, Success, Info)."""
+    return main(page).locator(f"[data-testid='stAlertContent{kind}']")
+
+
+def final_button(page: Page) -> Locator:
+    return main(page).locator("[data-testid='stDownloadButton']").get_by_role("button", name="下载正式 .docx")
+
+
+def choose(page: Page, combobox: Locator, option: str) -> None:
+    """Pick an option of a st.selectbox (its input, role combobox) by the option's visible text."""
+    combobox.click()
+    page.get_by_role("option", name=option, exact=True).click()
+    settle(page)
+
+
+def docx_content(path: Path) -> tuple[list[str], list[list[list[str]]]]:
+    """The paragraphs of a .docx, and each table as rows of cell texts."""
+    document = docx.Document(str(path))
+    paragraphs = [p.text for p in document.paragraphs]
+    tables = [[[cell.text.strip() for cell in row.cells] for row in table.rows] for table in document.tables]
+    return paragraphs, tables
+
+
+# ---------------------------------------------------------------------------------------------
+# the flow
+
+
+def test_tender_to_final_docx(page: Page, artifacts: Path, tmp_path: Path) -> None:
+    started = time.monotonic()
+
+    # 1. the app opens on Compose with the demo bid
+    settle(page)
+    expect(main(page).get_by_role("heading", name="编写售后服务方案", level=1)).to_be_visible(timeout=TIMEOUT)
+    expect(page.locator("[data-testid='stSidebar']")).to_contain_text("湛江市第一中学教学设备采购项目")
+    expect(final_button(page)).to_be_visible(timeout=TIMEOUT)
+    settle(page)
+    no_exception(page)
+    shot(page, artifacts, "01-compose-demo")
+
+    # 2. Tender: paste the demo tender, extract its requirements
+    go_to(page, "招标要求", "招标要求")
+    text_area = main(page).get_by_label("粘贴招标文件文字")
+    text_area.fill(DEMO_TENDER.read_text(encoding="utf-8"))
+    text_area.press("Control+Enter")  # commit the text before the click (Streamlit commits on blur)
+    settle(page)
+    main(page).get_by_role("button", name="提取要求").click()
+    settle(page)
+    found = main(page).get_by_text(re.compile(r"找到 \d+ 项售后服务要求"))
+    expect(found).to_be_visible(timeout=TIMEOUT)
+    count = int(re.search(r"找到 (\d+) 项", found.inner_text()).group(1))
+    assert count >= 12, f"only {count} requirements extracted from the demo tender"
+    editor = main(page).locator("[data-testid='stDataFrame']")
+    expect(editor).to_be_visible(timeout=TIMEOUT)
+    expect(main(page).get_by_text("要求列表（可编辑：增加、删除、修改、切换★）")).to_be_visible()
+    # the data grid paints on a canvas; its accessible twin table counts the header (and "add row") rows
+    grid = editor.locator("table[role='grid']")
+    expect(grid).to_have_attribute("aria-rowcount", re.compile(r"\d+"))
+    assert int(grid.get_attribute("aria-rowcount")) >= count + 1
+    expect(grid.locator("tbody tr").first).to_contain_text("质保期")
+    settle(page)
+    no_exception(page)
+    shot(page, artifacts, "02-tender")
+
+    # 3. Templates: both starter templates are listed; load the basic one into Compose
+    go_to(page, "模板", "模板")
+    row = main(page).locator("[data-testid='stHorizontalBlock']").filter(has_text=BASIC_TEMPLATE)
+    expect(row.first).to_be_visible(timeout=TIMEOUT)
+    expect(main(page).get_by_text("学校教学设备·标准承诺")).to_be_visible()
+    no_exception(page)
+    shot(page, artifacts, "03-templates")
+    row.last.get_by_role("button", name="载入到编写页").click()
+    settle(page)
+    expect(main(page).get_by_text(f"模板“{BASIC_TEMPLATE}”已载入编写页")).to_be_visible(timeout=TIMEOUT)
+
+    # 4. Compose: the 24-month warranty fails the ★ 3-year requirement, which blocks the final .docx
+    go_to(page, "编写", "编写售后服务方案")
+    findings = main(page).locator("[data-testid='stColumn']").filter(
+        has=page.get_by_role("heading", name="检查结果")).last
+    blocking = findings.locator("[data-testid='stAlertContentError']").filter(has_text=re.compile(r"阻断\s*·\s*负偏离"))
+    expect(blocking).to_have_count(1, timeout=TIMEOUT)
+    expect(blocking).to_contain_text("质保期")
+    expect(findings.get_by_text(re.compile(r"\d+ 项要求：\d+ 项满足，1 项阻断"))).to_be_visible()
+    expect(final_button(page)).to_be_disabled()
+    no_exception(page)
+    shot(page, artifacts, "04-compose-blocked")
+
+    # 5. fix it: 质保期承诺 → 质保期 3 年
+    main(page).get_by_role("tab", name="承诺条款").click()
+    settle(page)
+    expander = main(page).locator("[data-testid='stExpander']").filter(
+        has=page.locator("summary", has_text="质保期承诺"))
+    expect(expander).to_have_count(1)
+    expander.locator("summary").click()
+    number = expander.locator("[data-testid='stNumberInput']").filter(
+        has=page.get_by_text("质保期", exact=True)).locator("input[type='number']")
+    expect(number).to_be_visible(timeout=TIMEOUT)
+    expect(number).to_have_value("24")
+    number.fill("3")
+    number.press("Enter")
+    settle(page)
+    expect(number).to_have_value("3")
+    unit = expander.get_by_role("combobox", name="单位", exact=True)
+    expect(unit).to_have_value("个月")
+    choose(page, unit, "年")
+    expect(unit).to_have_value("年")
+
+    # the blocking finding is gone and the final .docx can be downloaded
+    expect(findings.get_by_text("没有阻断项，可以生成正式文档。")).to_be_visible(timeout=TIMEOUT)
+    expect(alerts(page, "Error").filter(has_text="阻断")).to_have_count(0)
+    expect(findings.get_by_text(re.compile(r"\d+ 项要求：\d+ 项满足，0 项阻断"))).to_be_visible()
+    expect(final_button(page)).to_be_enabled(timeout=TIMEOUT)
+    settle(page)
+    no_exception(page)
+    shot(page, artifacts, "05-compose-fixed")
+
+    with page.expect_download(timeout=TIMEOUT) as download_info:
+        final_button(page).click()
+    download = download_info.value
+    assert download.suggested_filename.endswith(".docx")
+    saved = tmp_path / download.suggested_filename
+    download.save_as(saved)
+    paragraphs, tables = docx_content(saved)
+    assert any("售后服务方案" in p for p in paragraphs), "the chapter title is not in the .docx"
+    assert any("偏离表" in p for p in paragraphs), "the .docx has no deviation table heading"
+    deviation = [table for table in tables if table and any("偏离" in cell for cell in table[0])]
+    assert len(deviation) == 1, f"expected one deviation table (header with 偏离), found {len(deviation)}"
+    rows = deviation[0][1:]
+    assert len(rows) == count, f"the deviation table has {len(rows)} rows for {count} requirements"
+    warranty = [row for row in rows if any("不少于3年" in cell for cell in row)]
+    assert len(warranty) == 1, "the ★ 3-year warranty requirement is not in the deviation table"
+    assert "3年" in "".join(warranty[0]).replace(" ", ""), f"the fixed warranty is not the response: {warranty[0]}"
+    assert "24个月" not in "".join(warranty[0]).replace(" ", ""), f"the old warranty is still there: {warranty[0]}"
+    assert "负偏离" not in "".join(warranty[0]), f"the warranty row is still a 负偏离: {warranty[0]}"
+    assert any("无偏离" in cell or "正偏离" in cell for cell in warranty[0]), warranty[0]
+
+    # 6. Library: a clause and its versions
+    go_to(page, "条款库", "条款库")
+    choose(page, main(page).get_by_role("combobox", name="查看条款", exact=True), "质保期承诺 (warranty-period)")
+    expect(main(page).get_by_role("heading", name="质保期承诺 · warranty-period")).to_be_visible(timeout=TIMEOUT)
+    expect(main(page).get_by_text("版本历史")).to_be_visible()
+    frames = main(page).locator("[data-testid='stDataFrame']")
+    expect(frames).to_have_count(2)
+    versions = frames.nth(1).locator("table[role='grid'] tbody")
+    expect(versions).to_contain_text("v2")
+    expect(versions).to_contain_text("v1")
+    expect(main(page).get_by_text("按默认值生成的文字")).to_be_visible()
+    settle(page)
+    no_exception(page)
+    shot(page, artifacts, "06-library")
+
+    elapsed = time.monotonic() - started
+    print(f"browser flow took {elapsed:.1f} s")

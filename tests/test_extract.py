@@ -1,0 +1,445 @@
+"""Tender -> requirements: the sample passages scored as score_extract.py scores them, the rules
+one by one, every bad input, the file formats, and a fuzz test that extraction never raises."""
+from __future__ import annotations
+
+import json
+import re
+import zipfile
+from pathlib import Path
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bidkit import extract
+from bidkit.errors import ExtractError
+from bidkit.extract import Block, extract_file, extract_text, read_tender, requirements_json
+
+import build_fixtures
+
+HERE = Path(__file__).parent
+OWN = HERE / "extract_passages"
+SHARED = HERE.parent.parent / "shared" / "samples"
+SUFFIXES = (".txt", ".md", ".docx", ".pdf")
+
+
+# ---------------------------------------------------------------- scoring, as score_extract.py
+
+MINUTES = {"minute": 1, "hour": 60, "day": 1440, "week": 10080}
+MONTHS = {"month": 1, "year": 12}
+
+
+def norm_value(r: dict):
+    if r.get("op") == "present":
+        return None
+    v, u = r.get("value"), str(r.get("unit") or "").lower().rstrip("s")
+    if r.get("metric") == "service_hours" or isinstance(v, str):
+        return ("text", re.sub(r"[×*xX]", "x", str(v)).replace("小时", "").replace(" ", ""))
+    try:
+        v = float(v)
+    except (TypeError, ValueError):
+        return ("raw", str(v))
+    if u in MINUTES:
+        return ("minutes", round(v * MINUTES[u], 3))
+    if u in MONTHS:
+        return ("months", round(v * MONTHS[u], 3))
+    return (u, round(v, 3))
+
+
+def key(r: dict) -> tuple:
+    op = r.get("op")
+    if r.get("metric") == "service_hours" and op == "==":
+        op = ">="
+    return (r.get("metric"), op, bool(r.get("mandatory")), norm_value(r))
+
+
+def keys(r: dict) -> list[tuple]:
+    return [key(r)] + [key(dict(r, **a)) for a in r.get("alt") or []]
+
+
+def score(path: Path) -> tuple[int, int, int, list, list]:
+    """(found, expected, extracted, misses, extras) for one passage, matched as the scorer does."""
+    expected = yaml.safe_load(path.with_suffix(".expected.yaml").read_text(encoding="utf-8"))
+    exp = [r for r in expected.get("requirements", []) if r.get("metric") != "other"]
+    pred = [r for r in requirements_json(extract_file(path))["requirements"] if r["metric"] != "other"]
+    left = [key(r) for r in pred]
+    tp = n_exp = 0
+    misses = []
+    for r in exp:
+        hit = next((k for k in keys(r) if k in left), None)
+        if hit is not None:
+            left.remove(hit)
+            tp += 1
+            n_exp += 1
+        elif not r.get("optional"):
+            misses.append(key(r))
+            n_exp += 1
+    return tp, n_exp, len(pred), misses, left
+
+
+def passages() -> list[Path]:
+    out = []
+    for folder in (SHARED, OWN):
+        if folder.is_dir():
+            out += [p for p in sorted(folder.iterdir())
+                    if p.suffix in SUFFIXES and p.with_suffix(".expected.yaml").exists()]
+    return out
+
+
+@pytest.mark.parametrize("path", passages(), ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_passage(path: Path) -> None:
+    tp, n_exp, n_pred, misses, extras = score(path)
+    assert n_exp == 0 or tp / n_exp >= 0.75, f"missed {misses}"
+    assert n_pred == 0 or tp / n_pred >= 0.75, f"spurious {extras}"
+
+
+def test_passages_overall_recall_and_precision() -> None:
+    assert len([p for p in passages() if p.parent == OWN]) >= 12
+    tp = n_exp = n_pred = 0
+    for path in passages():
+        a, b, c, _, _ = score(path)
+        tp, n_exp, n_pred = tp + a, n_exp + b, n_pred + c
+    assert tp / n_exp >= 0.9, f"recall {tp}/{n_exp}"
+    assert tp / n_pred >= 0.9, f"precision {tp}/{n_pred}"
+
+
+# ---------------------------------------------------------------- rules
+
+def reqs(text: str) -> list[tuple]:
+    return [(r.metric, r.op, r.value, r.unit, r.mandatory) for r in extract_text(text)]
+
+
+def one(text: str, metric: str):
+    found = [r for r in extract_text(text) if r.metric == metric]
+    assert len(found) == 1, found
+    return found[0]
+
+
+def test_compound_sentence_gives_one_requirement_per_clause() -> None:
+    assert reqs("接到通知后30分钟内响应，2小时内到达现场，24小时内排除故障。") == [
+        ("response_time", "<=", 30, "minute", False),
+        ("onsite_arrival", "<=", 2, "hour", False),
+        ("repair_completion", "<=", 24, "hour", False),
+    ]
+
+
+def test_condition_belongs_to_the_substitute_it_triggers() -> None:
+    got = reqs("72小时内修复；72小时内不能修复的，须免费提供不低于原设备性能的备用设备。")
+    assert got == [("repair_completion", "<=", 72, "hour", False),
+                   ("substitute_equipment", "<=", 72, "hour", False)]
+    assert reqs("乙方维修时间超过3天的，须提供同等规格的代用设备。") == [
+        ("substitute_equipment", "<=", 3, "day", False)]
+
+
+@pytest.mark.parametrize("text, metric, op, value, unit", [
+    ("质保期不少于五年", "warranty_period", ">=", 5, "year"),
+    ("质保期24个月", "warranty_period", ">=", 24, "month"),
+    ("整机质保叁年", "warranty_period", ">=", 3, "year"),
+    ("质保期不少于３６个月", "warranty_period", ">=", 36, "month"),
+    ("半小时内到达现场", "onsite_arrival", "<=", 30, "minute"),
+    ("一个半小时内到达现场", "onsite_arrival", "<=", 90, "minute"),
+    ("质保期两年半", "warranty_period", ">=", 30, "month"),
+    ("两小时内响应", "response_time", "<=", 2, "hour"),
+    ("故障修复时间不超过5个工作日", "repair_completion", "<=", 5, "workday"),
+    ("2小时到达现场", "onsite_arrival", "<=", 2, "hour"),
+    ("响应时间：≤30分钟", "response_time", "<=", 30, "minute"),
+    ("配备不少于6人的专职售后服务团队", "staff_count", ">=", 6, "person"),
+    ("驻场工程师不少于2名", "engineer_count", ">=", 2, "person"),
+    ("培训人数不少于10人次", "training", ">=", 10, "person"),
+    ("培训时间不少于两天", "training", ">=", 2, "day"),
+    ("零配件供货期不超过7天", "spare_parts", "<=", 7, "day"),
+    ("每月至少回访1次", "return_visit", ">=", 1, "times"),
+    ("接到投诉后4小时内答复", "complaint_response", "<=", 4, "hour"),
+    ("7日内无法修复的，须更换同型号新设备", "replacement_time", "<=", 7, "day"),
+])
+def test_metric_operator_and_unit(text, metric, op, value, unit) -> None:
+    r = one(text, metric)
+    assert (r.op, r.value, r.unit) == (op, value, unit)
+
+
+def test_service_hours_value_is_days_by_hours() -> None:
+    r = one("提供7×24小时运维服务", "service_hours")
+    assert (r.op, r.value, r.unit) == (">=", "7x24", None)
+    assert [r.value for r in extract_text("工作日5×8小时驻场，其余时间7*24小时电话支持")] == ["5x8", "7x24"]
+
+
+@pytest.mark.parametrize("text, metric", [
+    ("接到报修电话后立即响应", "response_time"),
+    ("中标人应在项目所在地设有售后服务机构", "local_office"),
+    ("维修期间须提供替代设备", "substitute_equipment"),
+    ("投标人须在XX小时内到达现场", "onsite_arrival"),
+    ("投标人须在____小时内提供备用设备", "substitute_equipment"),
+    ("中标人应定期回访用户", "return_visit"),
+])
+def test_a_demand_without_a_number_is_present(text, metric) -> None:
+    r = one(text, metric)
+    assert (r.op, r.value, r.unit) == ("present", None, None)
+
+
+@pytest.mark.parametrize("text", [
+    "合同签订后45日内完成供货、安装、调试。",
+    "本项目采购预算为人民币268万元。",
+    "开标时间：2026年11月30日9时30分。",
+    "投标人近三年(2023年1月至今)具有不少于2个同类项目业绩。",
+    "交货期：签订合同后15个工作日内交货。",
+    "投标有效期：投标截止之日起90日历天。",
+    "项目负责人须具有5年以上相关工作经验。",
+    "付款方式：验收合格后30日内支付合同金额的100%。",
+    "每逾期一日按合同总价的0.5%支付违约金。",
+    "近6个月内任意1个月的社保缴纳证明。",
+])
+def test_dates_budgets_delivery_and_past_performance_are_no_requirements(text) -> None:
+    assert [r for r in extract_text(text) if r.metric != "other"] == []
+
+
+def test_star_heading_covers_its_items_until_the_next_heading_of_its_level() -> None:
+    text = ("第五章 采购需求\n★四、售后服务要求\n1. 质保期不少于3年。\n2. 2小时内到达现场。\n"
+            "五、其他要求\n1. 培训不少于2天。\n")
+    got = {r.metric: (r.mandatory, r.ref) for r in extract_text(text)}
+    assert got == {"warranty_period": (True, "第五章 四、1"), "onsite_arrival": (True, "第五章 四、2"),
+                   "training": (False, "第五章 五、1")}
+
+
+def test_decimal_headings_and_their_items() -> None:
+    text = "★3.4 运维服务要求\n1. 响应时间：15分钟\n(1)一级故障：1小时内修复\n3.5 其他\n(2)培训：2天\n"
+    got = {r.metric: (r.mandatory, r.ref) for r in extract_text(text)}
+    assert got == {"response_time": (True, "3.4 1"), "repair_completion": (True, "3.4 1 (1)"),
+                   "training": (False, "3.5 (2)")}
+
+
+def test_mandatory_words_and_their_reach() -> None:
+    assert reqs("投标人须配备不少于6人的售后服务团队，否则投标无效。")[0][-1] is True
+    assert reqs("中标人必须在接到报修后15分钟内响应")[0][-1] is True
+    # 必须 reaches forward only: the warranty before it stays optional.
+    got = reqs("提供3年质保，质保期内更换的备件必须为原厂全新备件。")
+    assert got[0] == ("warranty_period", ">=", 3, "year", False)
+    # A closing line makes the items above it mandatory, not those after it.
+    text = ("三、售后\n1. 质保期不少于3年；\n2. 2小时内到达现场；\n以上条款均为实质性条款，不满足的按无效投标处理。\n"
+            "四、其他\n1. 培训2天。\n")
+    assert [r[-1] for r in reqs(text)] == [True, True, False]
+    # A lead-in line makes the items after it mandatory, until the next heading.
+    text = ("五、商务条款\n以下条款为实质性条款，不满足的作废标处理：\n1. 质保期不少于1年。\n六、其他\n1. 培训2天。\n")
+    assert [r[-1] for r in reqs(text)] == [True, False]
+
+
+def test_a_legend_of_the_star_convention_is_no_star() -> None:
+    text = ("说明：本章中标注“★”的条款为实质性要求，不满足的按无效投标处理。\n"
+            "二、售后服务要求（标注★的为实质性条款，不满足按无效投标处理）\n1. 质保期不少于3年。\n★2. 30分钟内响应。\n")
+    assert [(r.metric, r.mandatory) for r in extract_text(text)] == [
+        ("warranty_period", False), ("response_time", True)]
+
+
+def test_triangle_is_scored_not_mandatory() -> None:
+    assert reqs("▲1. 接到报修后半小时内响应。") == [("response_time", "<=", 30, "minute", False)]
+
+
+def test_scoring_rule_gives_its_minimum_with_the_rule_as_a_hint() -> None:
+    text = ("| 序号 | 评分项 | 分值 | 评分标准 |\n"
+            "| 1 | 质保期 | 4 | 满足招标文件最低要求(1年)得1分;每增加半年加1分,最高4分 |\n"
+            "| 2 | 到场时间 | 3 | 承诺2小时内到达现场得3分,4小时内得1分,其余不得分 |\n"
+            "| 3 | 履约能力 | 3 | 近三年同类项目业绩每个得1分,最高3分 |\n")
+    got = extract_text(text)
+    assert [(r.metric, r.op, r.value, r.unit, r.mandatory) for r in got] == [
+        ("warranty_period", ">=", 1, "year", False), ("onsite_arrival", "<=", 4, "hour", False)]
+    assert got[0].scoring == "满足招标文件最低要求(1年)得1分;每增加半年加1分,最高4分"
+    assert got[1].scoring.startswith("承诺2小时内到达现场得3分")
+
+
+def test_a_rule_without_a_minimum_is_a_hint_on_the_requirement() -> None:
+    text = "1. 质保期不少于3年。\n评分标准：质保期每增加1年加1分，最高3分。\n"
+    [r] = extract_text(text)
+    assert (r.metric, r.value, r.unit) == ("warranty_period", 3, "year")
+    assert r.scoring == "评分标准：质保期每增加1年加1分，最高3分"
+
+
+def test_the_same_requirement_twice_is_one_with_both_places() -> None:
+    text = "一、售后\n1. 本项目质保期为36个月。\n二、商务\n★1. 质保期不少于3年。\n"
+    [r] = extract_text(text)
+    assert (r.metric, r.op, r.value, r.unit) == ("warranty_period", ">=", 36, "month")
+    assert r.ref == "一、1；二、1"
+    assert r.mandatory is True
+
+
+def test_different_demands_on_one_metric_stay_apart() -> None:
+    got = reqs("一级故障15分钟内响应；二级故障30分钟内响应。")
+    assert got == [("response_time", "<=", 15, "minute", False), ("response_time", "<=", 30, "minute", False)]
+
+
+def test_text_quotes_the_clause() -> None:
+    r = one("2. 设备出现故障时，中标人应在接到采购人报修电话后20分钟内响应，3小时内到达现场。", "response_time")
+    assert r.text == "接到采购人报修电话后20分钟内响应"
+
+
+def test_requirements_json_shape() -> None:
+    data = requirements_json(extract_text("质保期不少于3年。\n质保期每增加1年加1分，最高3分。\n接到报修后立即响应。"))
+    json.dumps(data, ensure_ascii=False)
+    first, second = data["requirements"]
+    assert list(first) == ["metric", "op", "value", "unit", "mandatory", "text", "ref", "scoring"]
+    assert list(second) == ["metric", "op", "value", "unit", "mandatory", "text", "ref"]
+
+
+# ---------------------------------------------------------------- files
+
+def test_gb18030_text(tmp_path: Path) -> None:
+    path = tmp_path / "t.txt"
+    path.write_bytes("★质保期不少于叁年，接到报修后两小时内到达现场。".encode("gb18030"))
+    assert [(r.metric, r.value, r.mandatory) for r in extract_file(path)] == [
+        ("warranty_period", 3, True), ("onsite_arrival", 2, True)]
+
+
+def test_utf8_with_bom_and_markdown(tmp_path: Path) -> None:
+    path = tmp_path / "t.md"
+    path.write_bytes(b"\xef\xbb\xbf" + "## 3.5 售后\n1. 质保期5年\n".encode("utf-8"))
+    [r] = extract_file(path)
+    assert (r.value, r.ref) == (5, "3.5 1")
+
+
+def test_docx_paragraphs_and_table_rows_in_order(tmp_path: Path) -> None:
+    path = build_fixtures.build_docx(tmp_path / "t.docx")
+    blocks = read_tender(path)
+    texts = [b.text for b in blocks]
+    assert texts[0] == "第六章 商务要求" and blocks[0].kind == "heading"
+    header = texts.index("序号 | ★ | 要求项 | 具体要求")
+    rows = blocks[header + 1:header + 8]
+    assert [b.kind for b in rows] == ["row"] * 7
+    assert rows[0] == Block("质保期 | 设备免费质保期不少于2年，自验收合格之日起计算", kind="row",
+                            mandatory=True, label="1")
+    assert [b.mandatory for b in rows] == [True, True, False, False, True, False, False]
+    assert texts[-1].startswith("▲售后服务承诺")
+    got = {(r.metric, r.value): (r.mandatory, r.ref) for r in extract_file(path)}
+    assert got[("response_time", 15)] == (True, "第六章 二、2；第六章 三、")
+    assert got[("onsite_arrival", 4)] == (False, "第六章 二、3")
+
+
+def test_docx_merged_cells_are_read_once(tmp_path: Path) -> None:
+    from docx import Document
+
+    doc = Document()
+    table = doc.add_table(rows=2, cols=3)
+    table.cell(0, 0).text, table.cell(0, 1).text = "序号", "要求"
+    table.cell(0, 1).merge(table.cell(0, 2))
+    table.cell(1, 0).text = "1"
+    table.cell(1, 1).merge(table.cell(1, 2)).text = "质保期不少于2年"
+    doc.save(tmp_path / "m.docx")
+    rows = [b for b in read_tender(tmp_path / "m.docx") if b.kind == "row"]
+    assert rows == [Block("质保期不少于2年", kind="row", label="1")]
+
+
+def test_pdf_text_layer() -> None:
+    got = {(r.metric, r.op, r.value, r.unit) for r in extract_file(OWN / "10.pdf")}
+    assert ("warranty_period", ">=", 36, "month") in got
+    assert ("onsite_arrival", "<=", 48, "hour") in got
+
+
+@pytest.mark.skipif(build_fixtures.cjk_font() is None, reason="no CJK font to write a PDF")
+def test_pdf_wrapped_lines_are_joined(tmp_path: Path) -> None:
+    long = "4.4 质保期满后，中标人应保证以优惠价格向采购人持续提供设备维修所需的原厂零配件，供应期限自质保期满之日起不少于5年。"
+    path = build_fixtures.build_pdf(tmp_path / "t.pdf", ["四、售后服务", long, "4.5 接到报修后2小时内响应。"])
+    got = [(r.metric, r.value, r.ref) for r in extract_file(path)]
+    assert ("spare_parts", 5, "四、4.4") in got and ("response_time", 2, "四、4.5") in got
+
+
+# ---------------------------------------------------------------- bad input
+
+def bad(tmp_path: Path, name: str, content: bytes) -> Path:
+    path = tmp_path / name
+    path.write_bytes(content)
+    return path
+
+
+@pytest.mark.parametrize("name, content, message", [
+    ("empty.txt", b"", "the file is empty"),
+    ("blank.txt", b"  \n\n \t\n", "the file is empty"),
+    ("binary.txt", b"\x00\x01\x02PK\x00\x00" * 100, "is a binary file"),
+    ("latin.txt", bytes(range(0x80, 0x100)) * 4, "neither UTF-8 nor GBK"),
+    ("fake.docx", b"this is not a word document", "is not a .docx file"),
+    ("fake.pdf", b"this is not a pdf", "is not a PDF file"),
+    ("broken.pdf", b"%PDF-1.4\n1 0 obj << /Type /Catalog >>\ngarbage", "the PDF is corrupt"),
+    ("tender.doc", b"\xd0\xcf\x11\xe0 old word", "save the tender as .docx"),
+    ("tender.xlsx", b"PK\x03\x04", "unsupported file type '.xlsx'"),
+])
+def test_bad_input_is_one_clear_line(tmp_path: Path, name: str, content: bytes, message: str) -> None:
+    path = bad(tmp_path, name, content)
+    with pytest.raises(ExtractError) as info:
+        extract_file(path)
+    assert message in str(info.value)
+    assert name in str(info.value) and "\n" not in str(info.value)
+
+
+def test_zip_that_is_not_a_docx(tmp_path: Path) -> None:
+    path = tmp_path / "t.docx"
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("hello.txt", "hi")
+    with pytest.raises(ExtractError, match="is not a readable .docx file"):
+        extract_file(path)
+
+
+def test_truncated_pdf(tmp_path: Path) -> None:
+    data = (OWN / "10.pdf").read_bytes()
+    path = bad(tmp_path, "cut.pdf", data[: len(data) // 3])
+    with pytest.raises(ExtractError, match="the PDF"):
+        extract_file(path)
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(ExtractError, match="file not found"):
+        extract_file(tmp_path / "nothing.txt")
+
+
+def test_password_protected_pdf(tmp_path: Path) -> None:
+    if build_fixtures.cjk_font() is None:
+        pytest.skip("no CJK font to write a PDF")
+    path = build_fixtures.build_encrypted_pdf(tmp_path / "locked.pdf")
+    with pytest.raises(ExtractError) as info:
+        extract_file(path)
+    assert "is password-protected; remove the password and try again" in str(info.value)
+    assert "locked.pdf" in str(info.value)
+
+
+def test_scanned_pdf_needs_ocr(tmp_path: Path) -> None:
+    path = build_fixtures.build_scanned_pdf(tmp_path / "scan.pdf")
+    with pytest.raises(ExtractError) as info:
+        extract_file(path)
+    assert "has no text layer (a scanned document?); it needs OCR first" in str(info.value)
+
+
+def test_a_huge_text_is_refused_before_reading(tmp_path: Path, monkeypatch) -> None:
+    path = tmp_path / "huge.txt"
+    with open(path, "wb") as fh:
+        fh.truncate(50 * 1024 * 1024)  # sparse: 50 MB on paper, nothing on disk
+    monkeypatch.setattr(Path, "read_bytes", lambda self: pytest.fail("read a 50 MB text"))
+    with pytest.raises(ExtractError) as info:
+        extract_file(path)
+    assert "50 MB, over the 20 MB limit" in str(info.value) and "huge.txt" in str(info.value)
+
+
+def test_extract_text_refuses_what_is_not_text() -> None:
+    with pytest.raises(ExtractError):
+        extract_text(b"bytes")  # type: ignore[arg-type]
+
+
+# ---------------------------------------------------------------- fuzz
+
+VOCABULARY = (
+    "质保期", "保修期", "不少于", "不超过", "以内", "内", "小时", "分钟", "天", "工作日", "个月", "年", "人", "名",
+    "次", "人次", "响应", "到达现场", "修复", "不能修复的", "备用机", "更换", "7×24", "投诉", "回访", "培训",
+    "售后服务机构", "工程师", "备品备件", "★", "▲", "否则投标无效", "必须", "得3分", "每增加1年加1分", "最高3分",
+    "以上", "以下条款为实质性条款：", "立即", "XX", "____", "半", "一个半", "两", "叁", "３６", "2026年11月",
+    "，", "。", "；", ":", "：", "(", "（", ")", "）", "|", "\t", "\n", "一、", "(1)", "1.", "3.4 ", "第五章 ",
+    "# ", "| 序号 | 评分项 |\n", "0", "1", "2", "24", "72", "99999999999", "0.5", "十", "百", "万",
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text())
+def test_any_text_never_raises(text: str) -> None:
+    json.dumps(requirements_json(extract_text(text)), ensure_ascii=False)
+
+
+@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(VOCABULARY), max_size=60).map("".join))
+def test_tender_like_text_never_raises(text: str) -> None:
+    for r in extract_text(text):
+        assert r.op == "present" or r.value is not None
+        assert r.metric == "service_hours" or r.op == "present" or r.unit in extract._UNITS[r.metric]
