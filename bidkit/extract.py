@@ -13,6 +13,7 @@ by sentence; the sample passages in tests/extract_passages check them.
 """
 from __future__ import annotations
 
+import bisect
 import codecs
 import os
 import re
@@ -717,12 +718,16 @@ def _line(block: Block, outline: _Outline, found: list[_Found], hints: list) -> 
     content = norm[pos:]
     legend = bool(_LEGEND_RE.search(content))
     phrase = None if legend else _MANDATORY_RE.search(content)
-    sentences: list[tuple[int, int]] = []
+    starts: list[int] = []
+    ends: list[int] = []
 
     def sentence_of(at: int) -> tuple[int, int]:
-        if not sentences:
-            sentences.extend(m.span() for m in _SENTENCE_RE.finditer(norm, pos))
-        return next(((s, e) for s, e in sentences if s <= at < e), (pos, len(norm)))
+        if not starts:
+            for m in _SENTENCE_RE.finditer(norm, pos):
+                starts.append(m.start())
+                ends.append(m.end())
+        i = bisect.bisect_right(starts, at) - 1
+        return (starts[i], ends[i]) if i >= 0 and at < ends[i] else (pos, len(norm))
 
     whole = False       # the mark covers the line and everything under it
     spans: list[tuple[int, int]] = []
@@ -826,9 +831,13 @@ def _analyse(raw: str, norm: str, offset: int, base: bool, spans: list[tuple[int
     complaint_topic = topic is not None and "投诉" in topic
     complaint_block = complaint_topic or bool(_COMPLAINT_RE.search(norm))
 
+    span_starts, span_ends = _merged(spans)
+
     def mandatory_at(at: int) -> bool:
-        a = at + offset
-        return base or any(s <= a < e for s, e in spans)
+        if base:
+            return True
+        i = bisect.bisect_right(span_starts, at + offset) - 1
+        return i >= 0 and at + offset < span_ends[i]
 
     block_cands: list[tuple[_Cand, str]] = []   # (candidate, its source words)
     scoring_text = _scoring_text(raw) if scoring else None
@@ -922,6 +931,19 @@ def _analyse(raw: str, norm: str, offset: int, base: bool, spans: list[tuple[int
                             scoring_text if (scoring and c.metric != "other") else None, path))
 
 
+def _merged(spans: list[tuple[int, int]]) -> tuple[list[int], list[int]]:
+    """Sorted, non-overlapping starts and ends of the mandatory spans of a line."""
+    starts: list[int] = []
+    ends: list[int] = []
+    for s, e in sorted(spans):
+        if ends and s <= ends[-1]:
+            ends[-1] = max(ends[-1], e)
+        else:
+            starts.append(s)
+            ends.append(e)
+    return starts, ends
+
+
 _SMALLER = {"hour": ("minute", 60), "day": ("hour", 24), "year": ("month", 12)}
 
 
@@ -961,8 +983,18 @@ def _keywords(norm: str) -> list[_Kw]:
 _OPEN, _CLOSE = "(（[【", ")）]】"
 
 
+MAX_CLAUSE = 160  # a longer "clause" has lost its punctuation; cut it so work stays linear
+
+
 def _clauses(sentence: str, s0: int) -> list[tuple[int, int]]:
     """Clause spans of a sentence, cut at ，：| outside brackets."""
+    spans = _clause_spans(sentence, s0)
+    if all(b - a <= MAX_CLAUSE for a, b in spans):
+        return spans
+    return [(i, min(i + MAX_CLAUSE, b)) for a, b in spans for i in range(a, b, MAX_CLAUSE)]
+
+
+def _clause_spans(sentence: str, s0: int) -> list[tuple[int, int]]:
     if not any(ch in sentence for ch in _OPEN):
         return [(s0 + c.start(), s0 + c.end()) for c in _CLAUSE_RE.finditer(sentence)]
     out, start, depth = [], 0, 0

@@ -11,7 +11,7 @@ from bidkit.library import Library
 from bidkit.model import Bid, ClauseChoice, Office, StaffMember
 from bidkit.render_docx import render_docx
 from bidkit.render_html import render_html
-from ui.messages import metric_label, t
+from ui.messages import t
 from ui.state import folders, get_bid, get_library, key, set_bid, shown_errors
 from ui.widgets import param_widget, rows_editor
 
@@ -74,11 +74,9 @@ def details_form(bid: Bid) -> None:
         bid.bidder.contact = st.text_input(t("field.contact"), bid.bidder.contact, key=key("contact"))
 
 
-def _move(index: int, step: int) -> None:
+def _move(index: int, neighbour: int) -> None:
     clauses = st.session_state.bid.clauses
-    target = index + step
-    if 0 <= target < len(clauses):
-        clauses[index], clauses[target] = clauses[target], clauses[index]
+    clauses[index], clauses[neighbour] = clauses[neighbour], clauses[index]
 
 
 def _remove(index: int) -> None:
@@ -102,6 +100,11 @@ def _clause_label(lib: Library, clause_id: str) -> str:
 
 
 def clause_editor(bid: Bid, lib: Library) -> None:
+    """The chosen clauses, one chapter section (category) at a time.
+
+    Showing one section keeps each rerun to a few dozen widgets even for a bid of sixty clauses;
+    values live in the bid, so a section's widgets come back with them when it is shown again.
+    """
     chosen = {c.id for c in bid.clauses}
     available = [c for c in lib.clauses if c not in chosen]
     add_col, button_col = st.columns([5, 1], vertical_alignment="bottom")
@@ -110,47 +113,52 @@ def clause_editor(bid: Bid, lib: Library) -> None:
                      format_func=lambda c: _clause_label(lib, c))
     with button_col:
         st.button(t("compose.add"), key=key("add_button"), on_click=_add, args=(lib,))
-    if not bid.clauses:
+    missing = [c for c in bid.clauses if c.id not in lib.clauses or c.version not in lib.clauses[c.id].versions]
+    for choice in missing:
+        st.error(t("error.prefix", message=f"{choice.id} v{choice.version} is not in the library"))
+    by_category: dict[str, list[int]] = {}
+    for index, choice in enumerate(bid.clauses):
+        if choice not in missing:
+            by_category.setdefault(lib.clauses[choice.id].category, []).append(index)
+    if not by_category:
         st.info(t("compose.no_clauses"))
-    order = {c: i for i, c in enumerate(lib.category_order())}
-    positions = sorted(range(len(bid.clauses)),
-                       key=lambda i: order.get(lib.clauses[bid.clauses[i].id].category
-                                               if bid.clauses[i].id in lib.clauses else "", len(order)))
-    current_category = None
-    for index in positions:
-        choice = bid.clauses[index]
-        entry = lib.clauses.get(choice.id)
-        if entry is None or choice.version not in entry.versions:
-            st.error(t("error.prefix", message=f"{choice.id} v{choice.version} is not in the library"))
-            continue
-        if entry.category != current_category:
-            current_category = entry.category
-            meta = lib.categories.get(entry.category)
-            st.markdown(f"**{meta.title if meta else entry.category}**")
-        clause_card(choice, entry, index, len(bid.clauses))
+        return
+    categories = [c for c in lib.category_order() if c in by_category]
+    categories += sorted(set(by_category) - set(categories))
+
+    def title(category: str) -> str:
+        meta = lib.categories.get(category)
+        return f"{meta.title if meta else category} ({len(by_category[category])})"
+
+    category = st.radio(t("compose.section"), categories, format_func=title, horizontal=True,
+                        key=key("section"))
+    indices = by_category[category or categories[0]]
+    for position, index in enumerate(indices):
+        before = indices[position - 1] if position > 0 else None
+        after = indices[position + 1] if position + 1 < len(indices) else None
+        clause_card(bid.clauses[index], lib.clauses[bid.clauses[index].id], index, before, after)
 
 
-def clause_card(choice: ClauseChoice, entry, index: int, count: int) -> None:
+def clause_card(choice: ClauseChoice, entry, index: int, before: int | None, after: int | None) -> None:
     version = entry.versions[choice.version]
     status = entry.status(choice.version)
-    with st.expander(f"{version.title} · v{choice.version} · {t('status.' + status)}", expanded=False):
-        head, up, down, remove = st.columns([6, 1, 1, 1])
+    with st.container(border=True):
+        head, up, down, remove = st.columns([6, 1, 1, 1], vertical_alignment="center")
         with head:
-            st.caption(t("compose.version", version=choice.version, status=t("status." + status)))
+            st.markdown(f"**{version.title}**  \n"
+                        + t("compose.version", version=choice.version, status=t("status." + status)))
             newest = entry.latest_approved()
             if newest and newest.version > choice.version:
                 st.warning(t("compose.newer", version=newest.version))
-        up.button("↑", key=key("up", choice.id), help=t("compose.up"), on_click=_move, args=(index, -1),
-                  disabled=index == 0)
+        up.button("↑", key=key("up", choice.id), help=t("compose.up"), on_click=_move,
+                  args=(index, before), disabled=before is None)
         down.button("↓", key=key("down", choice.id), help=t("compose.down"), on_click=_move,
-                    args=(index, 1), disabled=index == count - 1)
+                    args=(index, after), disabled=after is None)
         remove.button("✕", key=key("remove", choice.id), help=t("compose.remove"), on_click=_remove,
                       args=(index,))
         for name, spec in version.params.items():
             raw = choice.params.get(name, spec.default)
             choice.params[name] = param_widget(choice.id, name, spec, raw)
-            if spec.metric:
-                st.caption(f"↳ {metric_label(spec.metric)}")
 
 
 def people_editor(bid: Bid) -> None:

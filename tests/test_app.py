@@ -45,6 +45,11 @@ def number_input(at: AppTest, label: str):
     return next(w for w in at.number_input if w.label == label)
 
 
+def show_section(at: AppTest, category: str) -> AppTest:
+    """Pick the chapter section (a library category id) whose clauses the compose page shows."""
+    return next(r for r in at.radio if r.label == "章节").set_value(category).run()
+
+
 def final_download(at: AppTest):
     return next(e for e in at.get("download_button") if e.proto.label == "下载正式 .docx")
 
@@ -57,6 +62,7 @@ def test_compose_opens_on_the_demo_bid():
     assert at.title[0].value == "编写售后服务方案"
     labels = {w.label for w in at.text_input}
     assert {"项目名称", "项目编号", "采购人", "投标人名称", "服务热线"} <= labels
+    show_section(at, "warranty")
     assert any(w.label == "质保期" for w in at.number_input)
     assert len(at.get("arrow_data_frame")) + len(at.get("data_editor") or []) >= 0
     assert "没有阻断项" in texts(at)
@@ -65,7 +71,7 @@ def test_compose_opens_on_the_demo_bid():
 
 def test_changing_a_parameter_changes_the_findings():
     """Setting the warranty below the ★ requirement blocks, and disables the final download."""
-    at = open_page()
+    at = show_section(open_page(), "warranty")
     number_input(at, "质保期").set_value(2).run()
     assert not at.exception
     blocking = [e.value for e in at.error if "负偏离" in e.value]
@@ -78,7 +84,7 @@ def test_changing_a_parameter_changes_the_findings():
 
 def test_out_of_bounds_value_is_shown_at_the_widget():
     """A response time beyond the parameter's maximum is an error next to the widget."""
-    at = open_page()
+    at = show_section(open_page(), "response")
     number_input(at, "响应时间").set_value(300).run()
     assert any("above the maximum" in e.value for e in at.error)
 
@@ -182,3 +188,45 @@ def test_language_switch():
     at.selectbox(key="lang").set_value("en").run()
     assert at.title[0].value == "Compose the after-sales chapter"
     assert any(w.label == "Project" for w in at.text_input)
+
+
+def test_add_move_and_remove_a_clause():
+    """A clause is added from the library, moved within its section, and removed."""
+    at = open_page()
+    bid = at.session_state["bid"]
+    bid.clauses = [c for c in bid.clauses if c.id != "hotline"]
+    at.run()
+    adder = next(s for s in at.selectbox if s.label == "添加条款")
+    adder.set_value("hotline").run()
+    next(b for b in at.button if b.label == "添加").click().run()
+    ids = [c.id for c in at.session_state["bid"].clauses]
+    assert ids[-1] == "hotline"
+    show_section(at, "service-hours")
+    up = next(b for b in at.button if b.key and b.key.endswith(":up:hotline"))
+    up.click().run()
+    ids = [c.id for c in at.session_state["bid"].clauses]
+    assert ids.index("hotline") < ids.index("service-hours")
+    next(b for b in at.button if b.key and b.key.endswith(":remove:hotline")).click().run()
+    assert "hotline" not in [c.id for c in at.session_state["bid"].clauses]
+
+
+def test_upload_a_bid_and_a_broken_one():
+    """An uploaded bid YAML replaces the bid; a broken one is a clear message, not a traceback."""
+    at = open_page()
+    demo = (ROOT / "examples/demo-bid.yaml").read_bytes().replace("湛江市第一中学教学设备采购项目".encode(),
+                                                                  "上传的项目".encode())
+    at.file_uploader(key="start:upload").upload("mine.yaml", demo, "application/x-yaml").run()
+    next(b for b in at.button if b.key == "start:upload:load").click().run()
+    assert at.session_state["bid"].project == "上传的项目"
+    at.file_uploader(key="start:upload").upload("bad.yaml", b"clauses: [\n", "application/x-yaml").run()
+    next(b for b in at.button if b.key == "start:upload:load").click().run()
+    assert not at.exception
+    assert any("bad.yaml" in e.value and "YAML does not parse" in e.value for e in at.error)
+
+
+def test_blank_bid_lists_no_findings():
+    """A blank bid says there are no requirements yet and offers no clause cards."""
+    at = open_page()
+    next(b for b in at.button if b.key == "start:blank").click().run()
+    assert "没有招标要求" in texts(at)
+    assert "还没有选择条款" in texts(at)

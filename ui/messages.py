@@ -42,6 +42,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "field.chapter_title": ("章节标题", "Chapter title"),
     # compose: clauses
     "compose.clauses": ("承诺条款", "Commitment clauses"),
+    "compose.section": ("章节", "Section"),
     "compose.add_clause": ("添加条款", "Add a clause"),
     "compose.add": ("添加", "Add"),
     "compose.no_clauses": ("还没有选择条款：在上方添加。", "No clauses chosen yet: add one above."),

@@ -7,6 +7,7 @@ every widget key, so no stale widget state leaks into the new bid.
 """
 from __future__ import annotations
 
+import os
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -20,6 +21,11 @@ from bidkit.workspace import PROJECT_ROOT, Folders
 from ui.messages import t
 
 DEMO_BID = PROJECT_ROOT / "examples" / "demo-bid.yaml"
+
+
+def first_bid_path() -> Path:
+    """The bid a new session opens on: $BIDKIT_BID, else the demo bid."""
+    return Path(os.environ.get("BIDKIT_BID") or DEMO_BID)
 
 
 def folders() -> Folders:
@@ -39,8 +45,9 @@ def get_library() -> Library:
 
 def get_bid() -> Bid:
     if "bid" not in st.session_state:
-        st.session_state.bid = bidfile.read(DEMO_BID) if DEMO_BID.exists() else Bid()
-        st.session_state.bid_name = "demo-bid"
+        path = first_bid_path()
+        st.session_state.bid = bidfile.read(path) if path.exists() else Bid()
+        st.session_state.bid_name = path.stem
         st.session_state.bid_gen = 0
     return st.session_state.bid
 
