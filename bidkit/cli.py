@@ -114,6 +114,23 @@ def cmd_render(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_diff(args: argparse.Namespace) -> int:
+    from bidkit.diff import diff_versions, redline_chapter
+
+    lib = library.load(_library_dir(args))
+    diff = diff_versions(lib.version(args.clause_id, args.v1), lib.version(args.clause_id, args.v2))
+    if args.redline:
+        from bidkit.render_docx import render_docx
+        write_output(Path(args.redline), render_docx(redline_chapter(diff)))
+    if args.format == "json":
+        _print_json(diff.to_json())
+    elif args.format == "html":
+        print(diff.to_html())
+    else:
+        print(diff.to_text())
+    return EXIT_OK
+
+
 def write_output(path: Path, data: bytes) -> None:
     """Write a file the user asked for, whole or not at all."""
     if not path.parent.is_dir():
@@ -171,6 +188,16 @@ def build_parser() -> argparse.ArgumentParser:
                             help="house style file (default: templates/house-style.docx)")
     _add_library_option(render_cmd)
     render_cmd.set_defaults(func=cmd_render)
+
+    diff_cmd = commands.add_parser("diff", help="what changed between two versions of a clause, character by character")
+    diff_cmd.add_argument("clause_id", metavar="CLAUSE_ID", help="the clause's id")
+    diff_cmd.add_argument("v1", metavar="V1", type=int, help="the older version number")
+    diff_cmd.add_argument("v2", metavar="V2", type=int, help="the newer version number")
+    diff_cmd.add_argument("--format", choices=("text", "json", "html"), default="text", help="output format")
+    diff_cmd.add_argument("--redline", metavar="OUT.docx", default=None,
+                          help="also write a .docx with Word tracked changes (w:ins / w:del)")
+    _add_library_option(diff_cmd)
+    diff_cmd.set_defaults(func=cmd_diff)
     return parser
 
 

@@ -61,7 +61,16 @@ class Closing:
     date: str
 
 
-Block = Heading | Paragraph | Table | Closing
+@dataclass(frozen=True)
+class Tracked:
+    """Text with tracked changes (a redline): (op, text) pieces, op being equal, insert or delete."""
+
+    changes: tuple[tuple[str, str], ...]
+    author: str
+    date: str  # ISO 8601, as Word records a revision
+
+
+Block = Heading | Paragraph | Table | Closing | Tracked
 
 
 @dataclass

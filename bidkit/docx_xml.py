@@ -87,6 +87,45 @@ def append_paragraph(document: Document, text: str, style_id: str) -> Paragraph:
     return Paragraph(p, document._body)
 
 
+def _tracked_paragraphs(changes: Iterable[tuple[str, str]]) -> list[list[tuple[str, str]]]:
+    """Split (op, text) pieces into paragraphs at line breaks, keeping each piece's op."""
+    paragraphs: list[list[tuple[str, str]]] = [[]]
+    for op, text in changes:
+        for n, line in enumerate(text.split("\n")):
+            if n:
+                paragraphs.append([])
+            if line:
+                paragraphs[-1].append((op, line))
+    return [p for p in paragraphs if p]
+
+
+def append_tracked_paragraphs(document: Document, changes: Iterable[tuple[str, str]], style_id: str,
+                              author: str, date: str) -> None:
+    """Append text as Word tracked changes: insertions in w:ins, deletions in w:del/w:delText.
+
+    python-docx has no revision API at all (#340); a reviewer opening the file in Word sees the
+    change as if it had been typed with Track Changes on, and can accept or reject each piece.
+    A line break inside a change starts a new paragraph.
+    """
+    revision = 0
+    who = f'w:author="{escape(author, {chr(34): "&quot;"})}" w:date="{escape(date)}"'
+    for pieces in _tracked_paragraphs(changes):
+        runs = []
+        for op, text in pieces:
+            if op == "equal":
+                runs.append(f'<w:r><w:t xml:space="preserve">{escape(text)}</w:t></w:r>')
+                continue
+            revision += 1
+            if op == "insert":
+                runs.append(f'<w:ins w:id="{revision}" {who}><w:r><w:t xml:space="preserve">'
+                            f"{escape(text)}</w:t></w:r></w:ins>")
+            else:
+                runs.append(f'<w:del w:id="{revision}" {who}><w:r><w:delText xml:space="preserve">'
+                            f"{escape(text)}</w:delText></w:r></w:del>")
+        _append_to_body(document, parse_xml(
+            f'<w:p {nsdecls("w")}><w:pPr><w:pStyle w:val="{style_id}"/></w:pPr>{"".join(runs)}</w:p>'))
+
+
 def strip_illegal_xml_chars(text: str) -> str:
     """`text` without the characters XML 1.0 cannot hold (\\x00-\\x08, \\x0b, \\x0c, \\x0e-\\x1f...).
 

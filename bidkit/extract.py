@@ -70,7 +70,7 @@ def read_tender(path: str | os.PathLike) -> list[Block]:
     except OSError as exc:
         raise ExtractError(f"cannot read the file: {exc.strerror or exc}", file=name) from None
     if path.is_dir():
-        raise ExtractError("is a folder, not a file", file=name)
+        raise ExtractError("this is a folder, not a file", file=name)
     if size == 0:
         raise ExtractError("the file is empty", file=name)
     if suffix in TEXT_SUFFIXES:
@@ -101,8 +101,7 @@ def _decode(data: bytes, name: str) -> str:
         except UnicodeDecodeError:
             raise ExtractError("the file starts like UTF-16 text but cannot be decoded", file=name) from None
     if b"\x00" in data[:8192]:
-        raise ExtractError("is a binary file, not a text; give a .txt, .md, .docx or .pdf tender",
-                           file=name)
+        raise ExtractError(_BINARY, file=name)
     for encoding in ("utf-8", "gb18030"):
         try:
             return _checked_text(data.decode(encoding), name)
@@ -113,13 +112,13 @@ def _decode(data: bytes, name: str) -> str:
 
 
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+_BINARY = "this is a binary file, not text; give the tender as .txt, .md, .docx or .pdf"
 
 
 def _checked_text(text: str, name: str) -> str:
     sample = text[:20000]
     if sample and len(_CONTROL_RE.findall(sample)) > max(8, len(sample) // 100):
-        raise ExtractError("is a binary file, not a text; give a .txt, .md, .docx or .pdf tender",
-                           file=name)
+        raise ExtractError(_BINARY, file=name)
     if not text.strip():
         raise ExtractError("the file is empty", file=name)
     return text
@@ -134,8 +133,8 @@ def _split_row(line: str) -> list[str] | None:
     if stripped.count("|") >= 2 and stripped.startswith("|"):
         inner = stripped[1:-1] if stripped.endswith("|") else stripped[1:]
         return [c.strip() for c in inner.split("|")]
-    if line.count("\t") >= 2:
-        return [c.strip() for c in line.strip("\r\n").split("\t")]
+    if stripped.count("\t") >= 2:  # tabs inside the text, not indentation
+        return [c.strip() for c in stripped.split("\t")]
     return None
 
 
@@ -188,7 +187,8 @@ def table_blocks(rows: list[list[str]]) -> list[Block]:
         marked = any(i < len(row) and (_YES_RE.match(row[i].strip()) or "★" in row[i]) for i in star_cols)
         cells = [c for i, c in enumerate(row) if i not in star_cols and c.strip()]
         star = marked or any("★" in c and not _LEGEND_RE.search(c) for c in cells)
-        label = cells[0].strip() if cells and _ROW_LABEL_RE.match(cells[0].strip()) else ""
+        first = cells[0].strip().lstrip("★☆▲ ") if cells else ""
+        label = first if _ROW_LABEL_RE.match(first) else ""
         if label:
             cells = cells[1:]
         out.append(Block(" | ".join(cells), kind="row", mandatory=star, scoring=scoring,
@@ -211,14 +211,17 @@ def _docx_blocks(path: Path, name: str) -> list[Block]:
                            "and save it again", file=name) from None
     blocks: list[Block] = []
     body = document.element.body
+    numbering = _ListNumbers(document)
     for child in body.iterchildren():
         tag = child.tag.rsplit("}", 1)[-1]
         if tag == "p":
             para = Paragraph(child, document)
             level = _heading_level(para)
-            for line in para.text.splitlines():
+            number = numbering.label(para)
+            for i, line in enumerate(para.text.splitlines()):
                 if line.strip():
-                    blocks.append(Block(line.strip(), kind="heading" if level else "line", level=level))
+                    text = (number + line.strip()) if (i == 0 and number) else line.strip()
+                    blocks.append(Block(text, kind="heading" if level else "line", level=level))
         elif tag == "tbl":
             table = Table(child, document)
             rows = []
@@ -232,6 +235,98 @@ def _docx_blocks(path: Path, name: str) -> list[Block]:
                 rows.append(cells)
             blocks.extend(table_blocks(rows))
     return blocks
+
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_CN_DIGITS = "〇一二三四五六七八九"
+
+
+def _chinese_counting(n: int) -> str:
+    if n < 10:
+        return _CN_DIGITS[n]
+    if n < 20:
+        return "十" + (_CN_DIGITS[n % 10] if n % 10 else "")
+    if n < 100:
+        return _CN_DIGITS[n // 10] + "十" + (_CN_DIGITS[n % 10] if n % 10 else "")
+    return str(n)
+
+
+_NUM_FORMATS = {
+    "decimal": str, "decimalZero": lambda n: f"{n:02d}",
+    "chineseCounting": _chinese_counting, "chineseCountingThousand": _chinese_counting,
+    "ideographTraditional": _chinese_counting, "chineseLegalSimplified": _chinese_counting,
+    "taiwaneseCounting": _chinese_counting, "japaneseCounting": _chinese_counting,
+    "lowerLetter": lambda n: chr(96 + (n - 1) % 26 + 1), "upperLetter": lambda n: chr(64 + (n - 1) % 26 + 1),
+    "decimalEnclosedCircle": lambda n: chr(0x2460 + n - 1) if 1 <= n <= 20 else str(n),
+    "decimalEnclosedParen": lambda n: f"({n})", "decimalFullWidth": str,
+}
+
+
+class _ListNumbers:
+    """The numbers Word draws in front of auto-numbered paragraphs (一、 1. (1)), which are not
+    in the paragraph's text; python-docx has no API for them, so read numbering.xml here."""
+
+    def __init__(self, document) -> None:
+        self.levels: dict[str, dict[int, tuple[str, str, int]]] = {}
+        self.counters: dict[str, list[int]] = {}
+        try:
+            root = document.part.numbering_part.element
+        except Exception:  # no numbering part: no auto numbers
+            return
+        abstract: dict[str, dict[int, tuple[str, str, int]]] = {}
+        for node in root.iterchildren(f"{_W}abstractNum"):
+            lvls = {}
+            for lvl in node.iterchildren(f"{_W}lvl"):
+                fmt = lvl.find(f"{_W}numFmt")
+                text = lvl.find(f"{_W}lvlText")
+                start = lvl.find(f"{_W}start")
+                lvls[int(lvl.get(f"{_W}ilvl", "0"))] = (
+                    fmt.get(f"{_W}val", "decimal") if fmt is not None else "decimal",
+                    text.get(f"{_W}val", "") if text is not None else "",
+                    int(start.get(f"{_W}val", "1")) if start is not None else 1)
+            abstract[node.get(f"{_W}abstractNumId")] = lvls
+        for num in root.iterchildren(f"{_W}num"):
+            ref = num.find(f"{_W}abstractNumId")
+            if ref is not None:
+                self.levels[num.get(f"{_W}numId")] = abstract.get(ref.get(f"{_W}val"), {})
+
+    def label(self, para) -> str:
+        """The rendered number of a list paragraph followed by a space, or ""."""
+        try:
+            num_id, ilvl = self._num_pr(para)
+            if num_id is None or num_id not in self.levels:
+                return ""
+            fmt, text, start = self.levels[num_id].get(ilvl, ("decimal", "", 1))
+            if fmt in ("bullet", "none") or not text:
+                return ""
+            counters = self.counters.setdefault(num_id, [0] * 9)
+            ilvl = min(max(ilvl, 0), 8)
+            counters[ilvl] = counters[ilvl] + 1 if counters[ilvl] else start
+            for deeper in range(ilvl + 1, 9):
+                counters[deeper] = 0
+            out = text
+            for k in range(9):
+                if f"%{k + 1}" in out:
+                    kfmt = self.levels[num_id].get(k, (fmt, "", 1))[0]
+                    value = counters[k] or self.levels[num_id].get(k, (fmt, "", 1))[2]
+                    out = out.replace(f"%{k + 1}", _NUM_FORMATS.get(kfmt, str)(value))
+            return out + " "
+        except Exception:  # a numbering definition we do not understand: no number, no harm
+            return ""
+
+    @staticmethod
+    def _num_pr(para) -> tuple[str | None, int]:
+        for holder in (para._p, getattr(para.style, "element", None) if para.style is not None else None):
+            ppr = holder.find(f"{_W}pPr") if holder is not None else None
+            numpr = ppr.find(f"{_W}numPr") if ppr is not None else None
+            if numpr is not None:
+                num_id = numpr.find(f"{_W}numId")
+                ilvl = numpr.find(f"{_W}ilvl")
+                if num_id is None:
+                    continue
+                value = num_id.get(f"{_W}val")
+                return (None if value == "0" else value), int(ilvl.get(f"{_W}val", "0")) if ilvl is not None else 0
+        return None, 0
 
 
 _HEADING_STYLE_RE = re.compile(r"^(?:Heading|标题)\s*(\d)$", re.I)
@@ -354,9 +449,9 @@ def _numbering(text: str, pos: int) -> tuple[str, float, str, int] | None:
     if not m:
         return None
     kind = m.lastgroup
-    raw = re.sub(r"\s", "", m.group(kind))
+    raw = "".join(m.group(kind).split())
     style = kind
-    if kind == "num" and not re.search(r"[.、]", m.group(0)):
+    if kind == "num" and "." not in m.group(0) and "、" not in m.group(0):
         style = "num_space"
     if kind == "dec":
         raw = raw.rstrip(".")
@@ -378,16 +473,19 @@ def _numbering(text: str, pos: int) -> tuple[str, float, str, int] | None:
 _KEYWORDS: dict[str, tuple[str, ...]] = {
     "warranty_period": (
         "质保期", "保修期", "质量保证期", "质量保修期", "免费保修期", "免费质保期", "免费维保期",
-        "免费维护期", "免费运维期", "免费维修期", "维保期", "免费保修", "免费质保", "原厂质保",
+        "免费维护期", "免费运维期", "免费维修期", "维保期", "维保服务期", "免费维保", "免费保修",
+        "免费质保", "原厂质保",
         "原厂保修", "整机质保", "整机保修", "质保", "保修", "包修"),
     "response_time": (
         "响应时间", "响应", "答复", "回复", "回应"),
     "onsite_arrival": (
         "到达现场", "到达用户现场", "到达采购人现场", "赶到现场", "赶赴现场", "抵达现场", "到现场",
-        "到场", "上门", "到达", "抵达", "赶到", "派员", "派人"),
+        "到场", "上门", "到达", "抵达", "赶到", "派员", "派人", "到院", "到校", "到馆", "赶往现场",
+        "前往现场", "赶赴"),
     "repair_completion": (
         "修复", "排除故障", "故障排除", "排除", "恢复", "解决", "修好", "维修完毕", "维修完成",
-        "处理完毕", "处理完成", "修理完毕", "故障处理", "处理时间", "维修时间", "修复时间"),
+        "处理完毕", "处理完成", "修理完毕", "故障处理", "处理时间", "维修时间", "修复时间",
+        "修不好", "修不了", "修复不了", "排除不了", "解决不了"),
     "replacement_time": (
         "更换", "换货", "换新", "调换", "退换"),
     "substitute_equipment": (
@@ -396,13 +494,15 @@ _KEYWORDS: dict[str, tuple[str, ...]] = {
     "local_office": (
         "售后服务机构", "服务机构", "售后服务网点", "服务网点", "维修网点", "维修站", "服务站",
         "办事处", "分支机构", "常驻机构", "售后服务中心", "服务中心", "维修中心", "本地化服务",
-        "本地服务", "服务点", "维修点", "服务部", "分公司", "常驻点", "驻点"),
+        "本地服务", "服务点", "维修点", "服务部", "分公司", "常驻点", "驻点", "维修场所", "服务场所"),
     "staff_count": (
         "售后服务人员", "售后人员", "售后服务团队", "售后团队", "服务团队", "服务人员", "运维人员",
-        "维保人员", "驻场人员", "项目组人员", "专职人员", "人员配置", "人数", "服务小组"),
+        "维保人员", "驻场人员", "项目组人员", "专职人员", "人员配置", "人数", "服务小组", "团队",
+        "人员"),
     "engineer_count": (
         "工程师", "技术人员", "维修人员", "技术支持人员", "专业人员", "技术骨干"),
-    "training": ("培训人数", "培训人次", "培训时间", "培训天数", "培训次数", "培训课时", "培训",),
+    "training": ("培训人数", "培训人次", "培训时间", "培训天数", "培训次数", "培训课时", "培训时长",
+                 "培训人员", "受训人员", "参训人员", "培训",),
     "spare_parts": ("备品备件", "备件", "零配件", "配件", "零部件", "易损件", "备品"),
     "return_visit": ("回访",),
     "complaint_response": ("投诉",),
@@ -484,7 +584,7 @@ _FLOORS = ("warranty_period", "staff_count", "engineer_count", "training", "retu
            "service_hours")
 
 _SENTENCE_RE = re.compile(r"[^。；;！!？?]+[。；;！!？?]*")
-_CLAUSE_RE = re.compile(r"[^，,：:|]+")
+_CLAUSE_RE = re.compile(r"(?:[^，,：:|]|(?<=[0-9])[,:](?=[0-9]))+")  # 1,860,000 and 8:30 stay whole
 
 _OP_BEFORE_RE = re.compile(
     r"(?P<ge>不少于|不低于|不小于|不短于|不得少于|不应少于|不能少于|不得低于|不应低于|至少|最少|最低|"
@@ -508,14 +608,15 @@ _MASKED_UNIT = {"分钟": "minute", "小时": "hour", "工作日": "workday", "�
                 "个月": "month", "月": "month", "年": "year", "人": "person", "名": "person",
                 "次": "times"}
 _IMMEDIATE_RE = re.compile(r"(?:立即|即时|立刻|马上|第一时间|实时)")
-_DEMAND_RE = re.compile(r"须|(?<![响回供相对适反])应|必须|需|要求|承诺|保证|负责")
+_DEMAND_RE = re.compile(r"须|(?<![响回供相对适反])应|必须|需|要求|承诺|(?<!质量)保证|负责|不得|不允许")
 
 # ★ that explains the convention (标注★的为实质性条款) is a legend, not a mark.
 _LEGEND_RE = re.compile(r"(?:标注?|带有?|注有|注明|标有|打|加|有|含)\s*[“\"'「『【(（]?\s*[★☆]|"
                         r"[★☆]\s*[”\"'」』】)）]?\s*(?:号|标记|标志|符号)|[“\"「『][★☆][”\"」』]")
 _MANDATORY_RE = re.compile(
     r"实质性(?:条款|要求|内容|条件|指标|参数)|无效投标|投标无效|无效标|作?废标|无效响应|响应无效|"
-    r"否决(?:其)?投标|不得负偏离|不允许负偏离|不接受负偏离|不能负偏离|投标将被拒绝|视为无效|按无效")
+    r"否决(?:其)?投标|不得负偏离|不允许负偏离|不接受负偏离|不能负偏离|投标将被拒绝|视为无效|按无效|"
+    r"非实质性响应|不允许偏离|不接受任何偏离|不得偏离")
 _SCOPE_FORWARD_RE = re.compile(r"以下|下列|如下")
 _SCOPE_WHOLE_RE = re.compile(r"本节|本章|本部分|本条|本项|本款|本表|以下|下列|如下|各项|所有|均为|均须|全部")
 _SCOPE_BACK_RE = re.compile(r"(?:^|[，,。；;：:\s(（])(?:以上|上述|前述)")
@@ -524,7 +625,7 @@ _MUST_RE = re.compile(r"必须")
 _OFFICE_PRESENT_RE = re.compile(
     r"(?<!无需)(?<!不需)(?<!不必)(?:设有|设立|设置|建立|建有|拥有|具有|具备|配备|提供|成立|有)"
     r"[^，,。；;|]{0,14}?(?:售后服务机构|服务机构|服务网点|维修网点|维修站|服务站|办事处|分支机构|"
-    r"常驻机构|服务中心|维修中心|本地化服务|本地服务|服务点|维修点|服务部|分公司|常驻点|驻点)")
+    r"常驻机构|服务中心|维修中心|本地化服务|本地服务|服务点|维修点|服务部|分公司|常驻点|驻点|维修场所|服务场所)")
 _SUBSTITUTE_PRESENT_RE = re.compile(
     r"(?:提供|配备|调配|借用|安排|备有|配置|调拨)[^，,。；;|]{0,14}?(?:备用机|备用设备|备机|代用设备|代用机|"
     r"替代设备|替代机|替代产品|周转机|周转设备|备用产品)")
@@ -548,6 +649,9 @@ _REPAIR_CONTEXT_RE = re.compile(r"修|故障")
 _STAR_RE = re.compile(r"[★☆]")
 _TOPIC_RE = re.compile(r"([^，,。；;:：]{1,16})[:：]")
 _RESTATED_RE = re.compile(r"\s*[(（]\s*(?:即|合|共)?\s*")
+_OFFER_RE = re.compile(r"提供|配备|设立|设有|具备|具有|出具|承诺")
+_CONDITION_END_RE = re.compile(r"(?:的|时|后|前)\s*$")
+_RANGE_RE = re.compile(r"[0-9零〇一二三四五六七八九十两]\s*(?:个)?\s*(?:[~～\-—–]|至|到)\s*$")
 _DEADLINE_RE = re.compile(r"\s*(?:[(（]含[)）])?\s*(?:以内|之内|内)")
 _COMPLAINT_RE = re.compile(r"投诉")
 
@@ -556,6 +660,9 @@ _COMPLAINT_RE = re.compile(r"投诉")
 
 
 _ITEM_STYLES = ("num", "num_space", "paren", "half", "circle")
+TITLE_RANK = 3.9  # an unnumbered title sits below 一、 and (一), above 1. and 3.4
+_TITLE_RE = re.compile(r"^[^，,。；;：:！!？?|]{2,20}$")
+_VERB_RE = re.compile(r"须|(?<![响回供相对适反])应|需|承诺|不得|提供|设有|具有|配备|进行")
 
 
 @dataclass
@@ -595,6 +702,7 @@ class _Outline:
     stack: list[_Node] = field(default_factory=list)
     scopes: list[_Scope] = field(default_factory=list)
     next_uid: int = 0
+    marked: dict = field(default_factory=dict)  # parent uid -> len(found) at its last 以上 line
 
     def push(self, label: str, rank: float, mandatory: bool, style: str = "") -> _Node:
         same = next((i for i in range(len(self.stack) - 1, -1, -1)
@@ -607,8 +715,8 @@ class _Outline:
             # 1. under a decimal heading 3.4 nest under it.
             while self.stack and self.stack[-1].rank >= rank:
                 self.stack.pop()
+        # A lead-in scope lasts while the items keep the level of its first item.
         depth = len(self.stack)
-        parent_rank = self.stack[-1].rank if self.stack else -1.0
         kept = []
         for scope in self.scopes:
             if scope.depth > depth or rank <= scope.parent_rank:
@@ -619,11 +727,15 @@ class _Outline:
                 continue
             kept.append(scope)
         self.scopes = kept
-        del parent_rank
         self.next_uid += 1
         node = _Node(label, rank, mandatory, self.next_uid, style)
         self.stack.append(node)
         return node
+
+    def title(self, label: str, mandatory: bool) -> None:
+        while self.stack and self.stack[-1].rank >= TITLE_RANK:
+            self.stack.pop()
+        self.push(label, TITLE_RANK, mandatory, "title")
 
     def open_scope(self, mandatory: bool) -> None:
         depth = len(self.stack)
@@ -690,11 +802,13 @@ def extract_blocks(blocks: Iterable[Block]) -> list[Requirement]:
 
 
 def _row(block: Block, outline: _Outline, found: list[_Found], hints: list) -> None:
+    """A table row: mandatory when its ★ column says so, or a heading above it is."""
     text = block.text
     norm = _norm(text)
-    base = outline.mandatory() or block.mandatory or bool(_MANDATORY_RE.search(norm) and not _LEGEND_RE.search(norm))
+    whole, _back, spans = _marks(norm, 0)
+    base = outline.mandatory() or block.mandatory or whole
     scoring = block.scoring or bool(_SCORING_RE.search(norm))
-    _analyse(text, norm, 0, base, [], outline, block.label, scoring, found, hints, topic=None)
+    _analyse(text, norm, 0, base, spans, outline, block.label, scoring, found, hints, topic=None)
 
 
 def _line(block: Block, outline: _Outline, found: list[_Found], hints: list) -> None:
@@ -716,37 +830,7 @@ def _line(block: Block, outline: _Outline, found: list[_Found], hints: list) -> 
         star = star or "★" in marks.group() or "☆" in marks.group()
         pos = marks.end()
     content = norm[pos:]
-    legend = bool(_LEGEND_RE.search(content))
-    phrase = None if legend else _MANDATORY_RE.search(content)
-    starts: list[int] = []
-    ends: list[int] = []
-
-    def sentence_of(at: int) -> tuple[int, int]:
-        if not starts:
-            for m in _SENTENCE_RE.finditer(norm, pos):
-                starts.append(m.start())
-                ends.append(m.end())
-        i = bisect.bisect_right(starts, at) - 1
-        return (starts[i], ends[i]) if i >= 0 and at < ends[i] else (pos, len(norm))
-
-    whole = False       # the mark covers the line and everything under it
-    spans: list[tuple[int, int]] = []
-    back = False
-    if phrase:
-        s, e = sentence_of(pos + phrase.start())
-        scope_text = norm[s:e]
-        if _SCOPE_BACK_RE.search(scope_text) and not _SCOPE_FORWARD_RE.search(scope_text):
-            back = True
-        elif _SCOPE_WHOLE_RE.search(scope_text) or _is_title(content):
-            whole = True
-        else:
-            spans.append((s, e))
-    for m in _STAR_RE.finditer(norm, pos) if ("★" in content or "☆" in content) else ():
-        if legend and _LEGEND_RE.search(norm[max(pos, m.start() - 4):m.end() + 4]):
-            continue
-        spans.append((m.start(), sentence_of(m.start())[1]))
-    for m in _MUST_RE.finditer(norm, pos) if "必须" in content else ():
-        spans.append((m.start(), sentence_of(m.start())[1]))
+    whole, back, spans = _marks(norm, pos)
 
     heading_level = block.level or md_level
     is_node = numbering is not None or heading_level is not None
@@ -773,28 +857,83 @@ def _line(block: Block, outline: _Outline, found: list[_Found], hints: list) -> 
         if lead_in:
             outline.open_scope(star or whole)
             base = outline.mandatory()
+        elif _TITLE_RE.match(content) and not _DIGIT_RE.search(content) and not _VERB_RE.search(content):
+            # 评分细则 / ★售后服务要求: an unnumbered title ends the items above it and
+            # heads the ones below, under the numbered headings it stands in.
+            outline.title(content.strip()[:12], star or whole)
+            base = outline.mandatory()
         else:
             base = outline.mandatory() or star or whole
     if back:
-        _mark_back(found, parent)
+        _mark_back(found, parent, outline)
     scoring = bool(_SCORING_RE.search(content))
     topic = None
     colon = _TOPIC_RE.match(content)
     if colon:
         topic = colon.group(1)
-    _analyse(raw[pos:], norm[pos:], pos, base, spans, outline, "", scoring, found, hints, topic=topic)
+    _analyse(raw[pos:], norm[pos:], pos, base, spans, outline, "", scoring, found, hints, topic=topic,
+             allow_other=not (is_node and _is_title(content)))
+
+
+def _marks(norm: str, pos: int) -> tuple[bool, bool, list[tuple[int, int]]]:
+    """What makes a line's text mandatory, from `pos` on: (whole, back, spans).
+
+    `whole`: a 实质性/无效投标 phrase that speaks of the whole item (本节, 以下, a title) covers the
+    line and everything under it; `back`: one that speaks of the items above (以上条款为实质性条款);
+    `spans`: a plain phrase covers its sentence, a ★ or 必须 the rest of its sentence. A ★ in a
+    legend (标注★的为实质性条款) marks nothing, and neither does the legend's phrase.
+    """
+    content = norm[pos:]
+    legend = bool(_LEGEND_RE.search(content))
+    phrase = None if legend else _MANDATORY_RE.search(content)
+    starts: list[int] = []
+    ends: list[int] = []
+
+    def sentence_of(at: int) -> tuple[int, int]:
+        if not starts:
+            for m in _SENTENCE_RE.finditer(norm, pos):
+                starts.append(m.start())
+                ends.append(m.end())
+        i = bisect.bisect_right(starts, at) - 1
+        return (starts[i], ends[i]) if i >= 0 and at < ends[i] else (pos, len(norm))
+
+    whole = back = False
+    spans: list[tuple[int, int]] = []
+    if phrase:
+        s, e = sentence_of(pos + phrase.start())
+        scope_text = norm[s:e]
+        if _SCOPE_BACK_RE.search(scope_text) and not _SCOPE_FORWARD_RE.search(scope_text):
+            back = True
+        elif _SCOPE_WHOLE_RE.search(scope_text) or _is_title(content):
+            whole = True
+        else:
+            spans.append((s, e))
+    for m in _STAR_RE.finditer(norm, pos) if ("★" in content or "☆" in content) else ():
+        if legend and _LEGEND_RE.search(norm[max(pos, m.start() - 4):m.end() + 4]):
+            continue
+        spans.append((m.start(), sentence_of(m.start())[1]))
+    for m in _MUST_RE.finditer(norm, pos) if "必须" in content else ():
+        spans.append((m.start(), sentence_of(m.start())[1]))
+    return whole, back, spans
 
 
 def _is_title(content: str) -> bool:
-    bare = re.sub(r"[(（][^)）]*[)）]", "", content).strip()
-    return len(bare) <= 20 and not re.search(r"[，,。；;]", bare)
+    bare = _PARENTHESIS_RE.sub("", content).strip()
+    return len(bare) <= 20 and not _COMMA_RE.search(bare)
 
 
-def _mark_back(found: list[_Found], parent: int | None) -> None:
+_PARENTHESIS_RE = re.compile(r"[(（][^)）]*[)）]")
+_COMMA_RE = re.compile(r"[，,。；;]")
+
+
+def _mark_back(found: list[_Found], parent: int | None, outline: _Outline) -> None:
     """'以上条款为实质性条款': everything found so far under the same parent is mandatory."""
-    for f in found:
-        if parent is None or parent in f.path:
-            f.mandatory = True
+    done = outline.marked.get(parent, 0)
+    for i in range(len(found) - 1, done - 1, -1):
+        if parent is not None and parent not in found[i].path:
+            break  # found is in document order: the parent's items are the last ones
+        found[i].mandatory = True
+    outline.marked[parent] = len(found)
 
 
 @dataclass
@@ -804,6 +943,7 @@ class _Kw:
     end: int
     negated: bool
     anchor: bool  # can govern a number (质保期内 / 质保期满后 cannot)
+    weak: bool = False  # governs a number only when no other keyword can (人员)
 
 
 @dataclass
@@ -821,12 +961,12 @@ class _Cand:
 
 def _analyse(raw: str, norm: str, offset: int, base: bool, spans: list[tuple[int, int]],
              outline: _Outline, label: str, scoring: bool, found: list[_Found], hints: list,
-             topic: str | None) -> None:
+             topic: str | None, allow_other: bool = True) -> None:
     """Find the requirements of one block's content (`raw`, normalised as `norm`); `offset` is
     where the content starts in the line, for the mandatory `spans`."""
     keywords = _keywords(norm)
     quantities = find_quantities(raw) if _DIGIT_RE.search(norm) else []
-    if not keywords and not quantities and not _OTHER_WORDS_RE.search(norm):
+    if not keywords and not quantities and not _OTHER_WORDS_RE.search(norm) and not (base or spans):
         return
     complaint_topic = topic is not None and "投诉" in topic
     complaint_block = complaint_topic or bool(_COMPLAINT_RE.search(norm))
@@ -850,7 +990,7 @@ def _analyse(raw: str, norm: str, offset: int, base: bool, spans: list[tuple[int
             qi += 1
         if ((ki == len(keywords) or keywords[ki].start >= s1)
                 and (qi == len(quantities) or quantities[qi].start >= s1)
-                and not _OTHER_WORDS_RE.search(norm, s0, s1)):
+                and not _OTHER_WORDS_RE.search(norm, s0, s1) and not (base or spans)):
             continue
         sentence = norm[s0:s1]
         repair_context = bool(_REPAIR_CONTEXT_RE.search(sentence))
@@ -874,7 +1014,8 @@ def _analyse(raw: str, norm: str, offset: int, base: bool, spans: list[tuple[int
                 kws = [c for c in (_contextual(k, repair_context, complaint) for k in kws) if c]
             qs = quantities[qi:qj]
             metrics = {k.metric for k in kws}
-            if not qs and not metrics - _NOT_METRICS and not _OTHER_WORDS_RE.search(norm, c0, c1):
+            if (not qs and not metrics - _NOT_METRICS and not _OTHER_WORDS_RE.search(norm, c0, c1)
+                    and not mandatory_at(c0)):
                 continue
             cands = _clause_candidates(norm, c0, c1, kws, qs, previous_metric, scoring)
             conditions = [c for c in cands if c.condition]
@@ -893,7 +1034,7 @@ def _analyse(raw: str, norm: str, offset: int, base: bool, spans: list[tuple[int
                 for c in cands:
                     if c.metric in ("response_time", "repair_completion"):
                         c.metric = "complaint_response"
-            if "exclude" not in metrics:
+            if "exclude" not in metrics and (metrics & _PRESENT_METRICS or _PRESENT_HINT_RE.search(norm, c0, c1)):
                 cands.extend(_present_candidates(norm[c0:c1], c0, kws, metrics, cands, complaint))
             # 响应时间：15分钟 quotes its topic too.
             t0 = c0
@@ -903,13 +1044,12 @@ def _analyse(raw: str, norm: str, offset: int, base: bool, spans: list[tuple[int
                 previous_metric = c.metric
                 block_cands.append((c, _span_text(raw, t0, c1, c)))
             if not cands:
-                own = [k.metric for k in kws if k.metric not in _NOT_METRICS]
+                own = [k.metric for k in kws if k.metric not in _NOT_METRICS and not k.negated
+                       and not k.weak]
                 if own:
                     previous_metric = own[-1]
-                # A demand in after-sales words without a comparable value: shown, never compared.
-                if (not scoring and not qs and not metrics & {"exclude", "delivery"}
-                        and (own or _OTHER_WORDS_RE.search(norm, c0, c1))
-                        and _DEMAND_RE.search(norm, c0, c1)):
+                if allow_other and not scoring and _other_wanted(norm, c0, c1, qs, metrics, own,
+                                                                 mandatory_at(c0)):
                     block_cands.append((_Cand("other", "present", None, None, c0, c1),
                                         _clean(raw[c0:c1])))
     if scoring:
@@ -926,9 +1066,25 @@ def _analyse(raw: str, norm: str, offset: int, base: bool, spans: list[tuple[int
     for c, text in block_cands:
         if c.op == "present" and c.metric in _PRESENT_IF_NO_NUMBER and c.metric in numeric:
             continue
-        value, unit = _whole(c.value, c.unit)
+        value, unit = _whole(c.value, c.unit, c.metric)
         found.append(_Found(c.metric, c.op, value, unit, mandatory_at(c.start), text, ref,
                             scoring_text if (scoring and c.metric != "other") else None, path))
+
+
+def _other_wanted(norm: str, c0: int, c1: int, qs: list, metrics: set[str], own: list[str],
+                  mandatory: bool) -> bool:
+    """Whether a clause that yields no requirement is still shown (as metric other, never
+    compared): a demand in after-sales words, or any demand in a ★ item, where nothing may be
+    missed. Topics (质保期：), conditions (…的) and the 否则投标无效 clause itself are not."""
+    if (c1 < len(norm) and norm[c1] in ":：") or _CONDITION_END_RE.search(norm, c0, c1) \
+            or _MANDATORY_RE.search(norm, c0, c1):
+        return False
+    clean = not metrics & {"exclude", "delivery"}
+    after_sales = bool(own or _OTHER_WORDS_RE.search(norm, c0, c1))
+    demand = bool(_DEMAND_RE.search(norm, c0, c1))
+    if mandatory and c1 - c0 >= 6 and (demand or _OFFER_RE.search(norm, c0, c1) or (after_sales and clean)):
+        return True
+    return not qs and clean and after_sales and demand
 
 
 def _merged(spans: list[tuple[int, int]]) -> tuple[list[int], list[int]]:
@@ -947,10 +1103,10 @@ def _merged(spans: list[tuple[int, int]]) -> tuple[list[int], list[int]]:
 _SMALLER = {"hour": ("minute", 60), "day": ("hour", 24), "year": ("month", 12)}
 
 
-def _whole(value, unit):
+def _whole(value, unit, metric):
     """半小时 reads 30 minute and 一个半小时 90 minute, as a writer says them; whole numbers as int."""
     if isinstance(value, float):
-        if not value.is_integer() and unit in _SMALLER:
+        if not value.is_integer() and unit in _SMALLER and _SMALLER[unit][0] in _UNITS.get(metric, ()):
             smaller, factor = _SMALLER[unit]
             if (value * factor).is_integer():
                 return int(value * factor), smaller
@@ -970,17 +1126,23 @@ _PRESENT_IF_NO_NUMBER = ("training", "spare_parts", "return_visit", "substitute_
 def _keywords(norm: str) -> list[_Kw]:
     keywords = []
     previous_end = 0
-    for _term, metric, k0, k1 in _keyword_matches(norm):
+    for term, metric, k0, k1 in _keyword_matches(norm):
         # 不能修复 / 未到达现场: the negation must reach this keyword, not one before it.
-        negated = metric in _NEGATABLE and \
-            _NEGATION_RE.search(norm, max(previous_end, k0 - 9), k0) is not None
+        negated = metric in _NEGATABLE and (
+            _NEGATION_RE.search(norm, max(previous_end, k0 - 9), k0) is not None or "不" in norm[k0:k1])
         anchor = not (metric == "warranty_period" and _NON_ANCHOR_AFTER_RE.match(norm, k1))
-        keywords.append(_Kw(metric, k0, k1, negated, anchor))
+        keywords.append(_Kw(metric, k0, k1, negated, anchor, term in _WEAK_TERMS))
         previous_end = k1
     return keywords
 
 
+_WEAK_TERMS = {"人员"}
+_PRESENT_METRICS = {"local_office", "substitute_equipment", "training", "spare_parts", "return_visit"}
+_PRESENT_HINT_RE = re.compile(r"[X×x_＿□○*＊]|\s{3}|立即|即时|立刻|马上|第一时间|实时")
+
+
 _OPEN, _CLOSE = "(（[【", ")）]】"
+_SEPARATOR_RE = re.compile(r"[(（\[【)）\]】，,：:|]")
 
 
 MAX_CLAUSE = 160  # a longer "clause" has lost its punctuation; cut it so work stays linear
@@ -998,12 +1160,14 @@ def _clause_spans(sentence: str, s0: int) -> list[tuple[int, int]]:
     if not any(ch in sentence for ch in _OPEN):
         return [(s0 + c.start(), s0 + c.end()) for c in _CLAUSE_RE.finditer(sentence)]
     out, start, depth = [], 0, 0
-    for i, ch in enumerate(sentence):
+    for m in _SEPARATOR_RE.finditer(sentence):
+        ch, i = m.group(), m.start()
         if ch in _OPEN:
             depth += 1
         elif ch in _CLOSE:
             depth = max(0, depth - 1)
-        elif depth == 0 and ch in "，,：:|":
+        elif depth == 0 and not (ch in ",:" and 0 < i < len(sentence) - 1 and sentence[i - 1].isdigit()
+                                 and sentence[i + 1].isdigit()):
             if i > start:
                 out.append((s0 + start, s0 + i))
             start = i + 1
@@ -1033,7 +1197,6 @@ def _clause_candidates(norm: str, c0: int, c1: int, kws: list[_Kw], qs: list, in
     last_end = -1
     for qi, q in enumerate(qs):
         qv = q.quantity
-        before = norm[max(c0, q.start - 8):q.start]
         if isinstance(qv, ServiceHours):
             if not any(abs(k.start - q.start) <= 12 or abs(q.end - k.end) <= 12 for k in excluded):
                 out.append(_Cand("service_hours", ">=", str(qv), None, q.start, q.end, quantity=qv))
@@ -1060,14 +1223,18 @@ def _clause_candidates(norm: str, c0: int, c1: int, kws: list[_Kw], qs: list, in
             if condition and qv.unit in _TIME:
                 out.append(_Cand("condition", op, qv.value, qv.unit, q.start, q.end, True, qv, c0))
             continue
-        window = norm[max(c0, q.start - 10):min(c1, q.end + 10)]
-        if any(max(c0, q.start - 10) <= k.start < min(c1, q.end + 10) for k in excluded):
+        # 合同签订后45日内 / 近三年业绩 / 5年以上工作经验: a number beside these is no requirement.
+        lo, hi = max(c0, q.start - 10), min(c1, q.end + 10)
+        if any(lo <= k.start < hi for k in excluded):
             continue
-        if metric != "spare_parts" and any(max(c0, q.start - 10) <= k.start < min(c1, q.end + 10)
-                                           for k in delivery):
+        if metric != "spare_parts" and any(lo <= k.start < hi for k in delivery):
             continue
-        del window
         op, condition = _operator(norm, q, metric, qv, c0, c1)
+        if _RANGE_RE.search(norm, max(c0, q.start - 8), q.start):
+            # 3~5名 / 2至4小时: a range is no threshold to compare; the writer reads it.
+            out.append(_Cand(metric, "present", None, None, q.start, q.end, False, None, c0))
+            last_metric = inherited = metric
+            continue
         negated = any(k.negated and k.metric == metric for k in real
                       if abs(k.start - q.end) <= 10 or abs(q.start - k.end) <= 10)
         if negated:
@@ -1082,13 +1249,22 @@ def _governing(norm: str, q, qv: Quantity, kws: list[_Kw], qs: list, c0: int, c1
                qi: int) -> str | None:
     """The metric whose keyword governs quantity q: the verb after a deadline (2小时内到达现场),
     else the noun before (质保期不少于3年), else the noun after (不少于6人的售后服务团队)."""
-    prev_q_end = max((o.end for o in qs[:qi] if not isinstance(o.quantity, ServiceHours)), default=c0)
-    next_q_start = min((o.start for o in qs[qi + 1:] if not isinstance(o.quantity, ServiceHours)),
-                       default=c1)
+    prev_q_end = next((o.end for o in reversed(qs[max(0, qi - 3):qi])
+                       if not isinstance(o.quantity, ServiceHours)), c0)
+    next_q_start = next((o.start for o in qs[qi + 1:qi + 4] if not isinstance(o.quantity, ServiceHours)),
+                        c1)
     fits = [k for k in kws if k.anchor and qv.unit in _UNITS.get(k.metric, ())]
-    after = [k for k in fits if q.end <= k.start < next_q_start and k.start - q.end <= 16]
-    before = [k for k in fits if prev_q_end <= k.end <= q.start]
+    strong = [k for k in fits if not k.weak]
     deadline = _DEADLINE_RE.match(norm, q.end, c1)
+    return (_nearest(norm, q, strong, prev_q_end, next_q_start, deadline)
+            or _nearest(norm, q, [k for k in fits if k.weak], prev_q_end, next_q_start, deadline))
+
+
+def _nearest(norm: str, q, fits: list[_Kw], prev_q_end: int, next_q_start: int, deadline) -> str | None:
+    # 项目经理1名、驻场工程师: an enumeration comma ends what a number can reach forward.
+    after = [k for k in fits if q.end <= k.start < next_q_start and k.start - q.end <= 16
+             and "、" not in norm[q.end:k.start]]
+    before = [k for k in fits if prev_q_end <= k.end <= q.start]
     # 2名经原厂培训认证的维修工程师: the head noun is the last one, after the 的.
     if after:
         head = after[0]
@@ -1228,14 +1404,27 @@ _SUBJECT_RE = re.compile(r"^(?:中标人|投标人|供应商|中标供应商|成
 
 def _clean(text: str) -> str:
     text = text.strip().strip("，,。；;：:|").strip().rstrip(".")
-    text = re.sub(r"^[★☆▲△\s]+", "", text)
+    text = text.lstrip("★☆▲△ \t")
     return text
 
 
+_BRACKET_RE = re.compile(r"[(（][^()（）]*[)）]")
+
+
 def _span_text(raw: str, c0: int, c1: int, c: _Cand) -> str:
-    """The source words of a requirement: its clause, from the condition for a substitute."""
+    """The source words of a requirement: its clause, from the condition for a substitute; a
+    number in brackets quotes the brackets, one outside them drops brackets holding other numbers."""
     start = c0 if c.clause_start is None else min(c0, c.clause_start)
-    text = _clean(raw[start:c1])
+    piece = raw[start:c1]
+    if c.op != "present" and ("(" in piece or "（" in piece):
+        at = c.start - start
+        for m in _BRACKET_RE.finditer(piece):
+            if m.start() < at < m.end():
+                piece = m.group()[1:-1]
+                break
+        else:
+            piece = _BRACKET_RE.sub(lambda m: "" if _DIGIT_RE.search(m.group()) else m.group(), piece)
+    text = _clean(piece)
     return _SUBJECT_RE.sub("", text) or text
 
 
@@ -1254,25 +1443,31 @@ def _value_key(f: _Found) -> tuple:
 def _merge(found: list[_Found], hints: list[tuple[str, str]]) -> list[Requirement]:
     """One requirement per (metric, op, value): refs joined with ；, mandatory if any place is."""
     merged: dict[tuple, _Found] = {}
-    refs: dict[tuple, list[str]] = {}
+    refs: dict[tuple, dict[str, None]] = {}   # an ordered set
     for f in found:
         key = (f.metric, f.op, _value_key(f)) if f.metric != "other" else ("other", f.text)
         if key not in merged:
             merged[key] = _Found(**{**f.__dict__})
-            refs[key] = [f.ref] if f.ref else []
+            refs[key] = {f.ref: None} if f.ref else {}
             continue
         m = merged[key]
         m.mandatory = m.mandatory or f.mandatory
         m.scoring = m.scoring or f.scoring
-        if f.ref and f.ref not in refs[key]:
-            refs[key].append(f.ref)
+        if f.ref and len(refs[key]) < MAX_REFS:
+            refs[key][f.ref] = None
+    # A rule that names no minimum (每增加1年加1分) is a hint on the requirement of its metric.
+    unhinted: dict[str, list[_Found]] = {}
+    for m in merged.values():
+        if not m.scoring and m.metric != "other":
+            unhinted.setdefault(m.metric, []).append(m)
     for metric, hint in hints:
-        target = next((m for m in merged.values() if m.metric == metric and not m.scoring), None)
-        if target is not None:
-            target.scoring = hint
-    out = []
-    for key, f in merged.items():
-        out.append(Requirement(metric=f.metric, op=f.op, value=f.value, unit=f.unit,
-                               mandatory=f.mandatory, text=f.text[:200], ref="；".join(refs[key]),
-                               scoring=f.scoring))
-    return out
+        if unhinted.get(metric):
+            unhinted[metric].pop(0).scoring = hint
+    return [Requirement(metric=f.metric, op=f.op, value=f.value, unit=f.unit, mandatory=f.mandatory,
+                        text=f.text[:MAX_TEXT], ref="；".join(refs[key]),
+                        scoring=f.scoring[:MAX_TEXT] if f.scoring else None)
+            for key, f in merged.items()]
+
+
+MAX_REFS = 50     # a requirement restated more often than this lists its first places
+MAX_TEXT = 300

@@ -120,8 +120,7 @@ class Library:
         try:
             return self.clauses[clause_id]
         except KeyError:
-            raise BidError(f"clause {clause_id!r} is not in the library at {self.root}",
-                           field="clauses") from None
+            raise BidError(f"clause {clause_id!r} is not in the library at {self.root}") from None
 
     def version(self, clause_id: str, version: int) -> ClauseVersion:
         entry = self.clause(clause_id)
@@ -129,8 +128,7 @@ class Library:
             return entry.versions[version]
         except KeyError:
             have = ", ".join(f"v{n}" for n in sorted(entry.versions))
-            raise BidError(f"clause {clause_id!r} has no version {version} (it has {have})",
-                           field="clauses") from None
+            raise BidError(f"clause {clause_id!r} has no version {version} (it has {have})") from None
 
     def status(self, clause_id: str, version: int) -> Status:
         return self.clause(clause_id).status(version)

@@ -23,7 +23,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.opc.exceptions import PackageNotFoundError
 
 from bidkit import docx_xml
-from bidkit.compose import Chapter, Closing, Heading, Paragraph, Table
+from bidkit.compose import Chapter, Closing, Heading, Paragraph, Table, Tracked
 from bidkit.errors import RenderError
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -97,6 +97,10 @@ def render_docx(chapter: Chapter, style_path: str | Path | None = None, *, toc: 
             paragraph = add(_clean(block.text), BODY_STYLE)
         elif isinstance(block, Table):
             _add_table(doc, block, text_width, ids)
+            paragraph = None
+        elif isinstance(block, Tracked):
+            docx_xml.append_tracked_paragraphs(doc, ((op, _clean(text)) for op, text in block.changes),
+                                               ids[BODY_STYLE], _clean(block.author), block.date)
             paragraph = None
         elif isinstance(block, Closing):
             paragraph = add(f"投标人名称（盖章）：{_clean(block.bidder)}", CLOSING_STYLE)

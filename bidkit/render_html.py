@@ -4,7 +4,7 @@ from __future__ import annotations
 from html import escape
 
 from bidkit.check import ILLEGAL_XML
-from bidkit.compose import Block, Chapter, Closing, Heading, Paragraph, Table
+from bidkit.compose import Block, Chapter, Closing, Heading, Paragraph, Table, Tracked
 
 # Mirrors the house style: 黑体 headings, 宋体 小四 body at 1.5 lines with a two-character indent,
 # 五号 tables with full grid borders. Scoped under .bidkit-chapter so it cannot leak into the app.
@@ -25,6 +25,8 @@ CSS = """
 .bidkit-chapter th{font-weight:bold;text-align:center;background:#f2f2f2}
 .bidkit-chapter td.c{text-align:center}
 .bidkit-chapter .closing{margin-top:3em;text-align:right;text-indent:0}
+.bidkit-chapter ins{background:#ccffd8;color:#055d20;text-decoration:underline}
+.bidkit-chapter del{background:#ffd7d5;color:#82071e}
 .bidkit-chapter .draft{position:absolute;top:40%;left:0;right:0;text-align:center;font-size:96pt;
   color:rgba(200,0,0,.12);transform:rotate(-30deg);pointer-events:none}
 """
@@ -55,6 +57,15 @@ def _closing(block: Closing) -> str:
             f"日期：{_text(block.date)}</p>")
 
 
+def _tracked(block: Tracked) -> str:
+    tags = {"insert": "ins", "delete": "del"}
+    pieces = []
+    for op, text in block.changes:
+        body = _text(text).replace("\n", "<br>")
+        pieces.append(f"<{tags[op]}>{body}</{tags[op]}>" if op in tags else body)
+    return f'<p class="tracked">{"".join(pieces)}</p>'
+
+
 def _block(block: Block) -> str:
     if isinstance(block, Heading):
         return _heading(block)
@@ -62,6 +73,8 @@ def _block(block: Block) -> str:
         return f"<p>{_text(block.text)}</p>"
     if isinstance(block, Table):
         return _table(block)
+    if isinstance(block, Tracked):
+        return _tracked(block)
     return _closing(block)
 
 
