@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import bisect
 import codecs
+import dataclasses
 import os
 import re
 import zipfile
@@ -552,20 +553,13 @@ _KEYWORD_RE = _trie_regex(_TERM_METRIC)
 
 def _keyword_matches(norm: str):
     """(term, metric, start, end) of every keyword, longest first, skipping excluded contexts."""
-    pos = 0
-    search = _KEYWORD_RE.search
-    while (m := search(norm, pos)) is not None:
+    for m in _KEYWORD_RE.finditer(norm):
         term = m.group()
-        if not term:  # cannot happen with non-empty words; guards an endless loop
-            pos = m.start() + 1
-            continue
         after = _NOT_AFTER.get(term)
         before = _NOT_BEFORE.get(term)
         if (after and after.match(norm, m.end())) or (before and before.search(norm, max(0, m.start() - 4), m.start())):
-            pos = m.start() + 1
             continue
         yield term, _TERM_METRIC[term], m.start(), m.end()
-        pos = m.end()
 
 # Metrics and the units they accept; the first group are deadlines (a flat number is a ceiling).
 _TIME = ("minute", "hour", "day", "workday", "week")
@@ -598,6 +592,7 @@ _OP_AFTER_RE = re.compile(
 _INCREMENT_RE = re.compile(r"每(?:增加|延长|提高|缩短|减少|提前|多|少|延迟|推迟|逾期|超过|超出|迟)?\s*$")
 _PAST_RE = re.compile(r"(?:近|最近|过去|前)\s*$")
 _NEGATION_RE = re.compile(r"(?:不能|未能|无法|不可|难以|没有|不到|未)[^，,。；;]{0,7}$")
+_NEGATION_WORD_RE = re.compile(r"不能|未能|无法|不可|难以|没有|不到|未")
 _NON_ANCHOR_AFTER_RE = re.compile(r"(?:内|满|届满|到期|结束|以外|外|后|期间|间|起)")
 _SCORING_RE = re.compile(r"[得加扣减]\s*\d+(?:\.\d+)?\s*分|最高\s*\d+(?:\.\d+)?\s*分|不得分|满分|"
                          r"[(（]\s*\d+(?:\.\d+)?\s*分\s*[)）]")
@@ -665,7 +660,7 @@ _TITLE_RE = re.compile(r"^[^，,。；;：:！!？?|]{2,20}$")
 _VERB_RE = re.compile(r"须|(?<![响回供相对适反])应|需|承诺|不得|提供|设有|具有|配备|进行")
 
 
-@dataclass
+@dataclass(slots=True)
 class _Node:
     label: str
     rank: float
@@ -674,7 +669,7 @@ class _Node:
     style: str = ""
 
 
-@dataclass
+@dataclass(slots=True)
 class _Scope:
     """A lead-in line (说明：/ 以下条款为实质性条款：) governing the items after it."""
 
@@ -684,7 +679,7 @@ class _Scope:
     child_rank: float | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class _Found:
     metric: str
     op: str
@@ -812,6 +807,8 @@ def _row(block: Block, outline: _Outline, found: list[_Found], hints: list) -> N
 
 
 def _line(block: Block, outline: _Outline, found: list[_Found], hints: list) -> None:
+    """A line or paragraph: its number (or heading style, or title look) updates the outline,
+    its ★ and 实质性 words set what is mandatory, then its text is analysed."""
     raw = block.text
     norm = _norm(raw)
     pos = 0
@@ -936,7 +933,7 @@ def _mark_back(found: list[_Found], parent: int | None, outline: _Outline) -> No
     outline.marked[parent] = len(found)
 
 
-@dataclass
+@dataclass(slots=True)
 class _Kw:
     metric: str
     start: int
@@ -946,7 +943,7 @@ class _Kw:
     weak: bool = False  # governs a number only when no other keyword can (人员)
 
 
-@dataclass
+@dataclass(slots=True)
 class _Cand:
     metric: str
     op: str
@@ -971,11 +968,13 @@ def _analyse(raw: str, norm: str, offset: int, base: bool, spans: list[tuple[int
     complaint_topic = topic is not None and "投诉" in topic
     complaint_block = complaint_topic or bool(_COMPLAINT_RE.search(norm))
 
-    span_starts, span_ends = _merged(spans)
+    span_starts, span_ends = _merged(spans) if spans else ([], [])
 
     def mandatory_at(at: int) -> bool:
         if base:
             return True
+        if not span_starts:
+            return False
         i = bisect.bisect_right(span_starts, at + offset) - 1
         return i >= 0 and at + offset < span_ends[i]
 
@@ -994,6 +993,7 @@ def _analyse(raw: str, norm: str, offset: int, base: bool, spans: list[tuple[int
             continue
         sentence = norm[s0:s1]
         repair_context = bool(_REPAIR_CONTEXT_RE.search(sentence))
+        training_context = "培训" in sentence
         complaint = complaint_block and (complaint_topic or bool(_COMPLAINT_RE.search(sentence)))
         clauses = _clauses(sentence, s0)
         previous_metric: str | None = None
@@ -1009,17 +1009,23 @@ def _analyse(raw: str, norm: str, offset: int, base: bool, spans: list[tuple[int
             qj = qi
             while qj < len(quantities) and quantities[qj].start < c1:
                 qj += 1
+            if ki == kj and qi == qj and not base and not spans \
+                    and not _OTHER_WORDS_RE.search(norm, c0, c1):
+                continue
             kws = keywords[ki:kj]
-            if any(k.metric == "completion" for k in kws):
-                kws = [c for c in (_contextual(k, repair_context, complaint) for k in kws) if c]
-            qs = quantities[qi:qj]
             metrics = {k.metric for k in kws}
+            if "completion" in metrics or "trainee" in metrics:
+                kws = [c for c in (_contextual(k, repair_context, complaint, training_context)
+                                   for k in kws) if c]
+                metrics = {k.metric for k in kws}
+            qs = quantities[qi:qj]
             if (not qs and not metrics - _NOT_METRICS and not _OTHER_WORDS_RE.search(norm, c0, c1)
                     and not mandatory_at(c0)):
                 continue
-            cands = _clause_candidates(norm, c0, c1, kws, qs, previous_metric, scoring)
+            cands = _clause_candidates(norm, c0, c1, kws, qs, previous_metric, scoring) if qs else []
             conditions = [c for c in cands if c.condition]
-            cands = [c for c in cands if not c.condition]
+            if conditions:
+                cands = [c for c in cands if not c.condition]
             follow = next((k.metric for k in kws if k.metric in _TRIGGERED and not k.negated), None)
             if follow:
                 source = conditions or pending
@@ -1126,17 +1132,23 @@ _PRESENT_IF_NO_NUMBER = ("training", "spare_parts", "return_visit", "substitute_
 def _keywords(norm: str) -> list[_Kw]:
     keywords = []
     previous_end = 0
+    negations = _NEGATION_WORD_RE.search(norm) is not None
     for term, metric, k0, k1 in _keyword_matches(norm):
         # 不能修复 / 未到达现场: the negation must reach this keyword, not one before it.
         negated = metric in _NEGATABLE and (
-            _NEGATION_RE.search(norm, max(previous_end, k0 - 9), k0) is not None or "不" in norm[k0:k1])
+            (negations and _NEGATION_RE.search(norm, max(previous_end, k0 - 9), k0) is not None)
+            or "不" in term)
         anchor = not (metric == "warranty_period" and _NON_ANCHOR_AFTER_RE.match(norm, k1))
+        if metric in ("staff_count", "engineer_count") and _BUYER_RE.search(norm, max(0, k0 - 6), k0):
+            metric = "trainee"  # 采购人技术人员: the buyer's people, counted only when trained
         keywords.append(_Kw(metric, k0, k1, negated, anchor, term in _WEAK_TERMS))
         previous_end = k1
     return keywords
 
 
 _WEAK_TERMS = {"人员"}
+_BUYER_RE = re.compile(r"(?:采购人|采购单位|用户|院方|校方|学校|医院|甲方|买方|使用单位|使用科室|业主|客户)"
+                       r"[^，,。；;]{0,4}$")
 _PRESENT_METRICS = {"local_office", "substitute_equipment", "training", "spare_parts", "return_visit"}
 _PRESENT_HINT_RE = re.compile(r"[X×x_＿□○*＊]|\s{3}|立即|即时|立刻|马上|第一时间|实时")
 
@@ -1176,7 +1188,11 @@ def _clause_spans(sentence: str, s0: int) -> list[tuple[int, int]]:
     return out
 
 
-def _contextual(k: _Kw, repair_context: bool, complaint: bool) -> _Kw | None:
+def _contextual(k: _Kw, repair_context: bool, complaint: bool, training: bool) -> _Kw | None:
+    """Keywords whose metric depends on the sentence: 完成 finishes a repair or a complaint, the
+    buyer's people (采购人技术人员) count only as trainees."""
+    if k.metric == "trainee":
+        return _Kw("training", k.start, k.end, k.negated, k.anchor) if training else None
     if k.metric != "completion":
         return k
     if complaint:
@@ -1275,6 +1291,13 @@ def _nearest(norm: str, q, fits: list[_Kw], prev_q_end: int, next_q_start: int, 
                 break
         after = [head] + [k for k in after if k is not head]
     if deadline and after:
+        return after[0].metric
+    # 培训2名技术人员 / 培训不少于10人: the people are the ones trained.
+    if before and before[-1].metric == "training" and q.quantity.unit == "person" \
+            and q.start - before[-1].end <= 5:
+        return "training"
+    # 至少50名专业维修工程师: a count's measure word binds the noun right after it.
+    if after and q.quantity.unit == "person" and after[0].start - q.end <= 8:
         return after[0].metric
     if before:
         return before[-1].metric
@@ -1447,7 +1470,7 @@ def _merge(found: list[_Found], hints: list[tuple[str, str]]) -> list[Requiremen
     for f in found:
         key = (f.metric, f.op, _value_key(f)) if f.metric != "other" else ("other", f.text)
         if key not in merged:
-            merged[key] = _Found(**{**f.__dict__})
+            merged[key] = dataclasses.replace(f)
             refs[key] = {f.ref: None} if f.ref else {}
             continue
         m = merged[key]

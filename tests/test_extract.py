@@ -152,6 +152,12 @@ def test_condition_belongs_to_the_substitute_it_triggers() -> None:
     ("每月至少回访1次", "return_visit", ">=", 1, "times"),
     ("接到投诉后4小时内答复", "complaint_response", "<=", 4, "hour"),
     ("7日内无法修复的，须更换同型号新设备", "replacement_time", "<=", 7, "day"),
+    ("设备3天内修不好的，须提供备用机", "substitute_equipment", "<=", 3, "day"),
+    ("城区学校2小时内到校", "onsite_arrival", "<=", 2, "hour"),
+    ("2. 人员配置：安保人员不少于20人（持证上岗）", "staff_count", ">=", 20, "person"),
+    ("回访频率：每季度不少于1次", "return_visit", ">=", 1, "times"),
+    ("客户投诉处理时间不超过24小时", "complaint_response", "<=", 24, "hour"),
+    ("到场时间≤2h", "onsite_arrival", "<=", 2, "hour"),
 ])
 def test_metric_operator_and_unit(text, metric, op, value, unit) -> None:
     r = one(text, metric)
@@ -171,6 +177,7 @@ def test_service_hours_value_is_days_by_hours() -> None:
     ("投标人须在XX小时内到达现场", "onsite_arrival"),
     ("投标人须在____小时内提供备用设备", "substitute_equipment"),
     ("中标人应定期回访用户", "return_visit"),
+    ("中标人须为采购人免费培训操作人员3~5名", "training"),
 ])
 def test_a_demand_without_a_number_is_present(text, metric) -> None:
     r = one(text, metric)
@@ -206,6 +213,22 @@ def test_decimal_headings_and_their_items() -> None:
     got = {r.metric: (r.mandatory, r.ref) for r in extract_text(text)}
     assert got == {"response_time": (True, "3.4 1"), "repair_completion": (True, "3.4 1 (1)"),
                    "training": (False, "3.5 (2)")}
+
+
+def test_an_unnumbered_title_ends_the_items_above_it() -> None:
+    text = "第三部分 服务要求\n3.5 供应商应设立服务热线。\n评分细则\n| 序号 | 评分项 | 评分标准 |\n| 1 | 响应时间 | 10分钟内响应的得2分 |\n"
+    [r] = extract_text(text)
+    assert (r.metric, r.value, r.ref) == ("response_time", 10, "第三部分 评分细则 1")
+
+
+def test_enumerated_people_keep_their_own_role() -> None:
+    assert reqs("供应商须为本项目配置项目经理1名、驻场工程师不少于3名。") == [
+        ("engineer_count", ">=", 3, "person", False)]
+
+
+def test_a_star_item_without_a_metric_is_still_shown() -> None:
+    got = extract_text("5. ★质保期内，中标供应商每学期至少对全部设备巡检一次。")
+    assert [(r.metric, r.op, r.mandatory) for r in got] == [("other", "present", True)]
 
 
 def test_mandatory_words_and_their_reach() -> None:
@@ -326,6 +349,19 @@ def test_docx_merged_cells_are_read_once(tmp_path: Path) -> None:
     assert rows == [Block("质保期不少于2年", kind="row", label="1")]
 
 
+def test_docx_auto_numbers_are_read(tmp_path: Path) -> None:
+    from docx import Document
+
+    doc = Document()
+    doc.add_paragraph("售后服务要求", style="Heading 1")
+    doc.add_paragraph("质保期不少于3年", style="List Number")
+    doc.add_paragraph("★30分钟内响应", style="List Number")
+    doc.save(tmp_path / "auto.docx")
+    assert [b.text for b in read_tender(tmp_path / "auto.docx")][1:] == ["1. 质保期不少于3年", "2. ★30分钟内响应"]
+    got = [(r.metric, r.mandatory, r.ref) for r in extract_file(tmp_path / "auto.docx")]
+    assert got == [("warranty_period", False, "售后服务要求 1"), ("response_time", True, "售后服务要求 2")]
+
+
 def test_pdf_text_layer() -> None:
     got = {(r.metric, r.op, r.value, r.unit) for r in extract_file(OWN / "10.pdf")}
     assert ("warranty_period", ">=", 36, "month") in got
@@ -351,7 +387,8 @@ def bad(tmp_path: Path, name: str, content: bytes) -> Path:
 @pytest.mark.parametrize("name, content, message", [
     ("empty.txt", b"", "the file is empty"),
     ("blank.txt", b"  \n\n \t\n", "the file is empty"),
-    ("binary.txt", b"\x00\x01\x02PK\x00\x00" * 100, "is a binary file"),
+    ("binary.txt", b"\x00\x01\x02PK\x00\x00" * 100, "this is a binary file"),
+    ("control.md", bytes(range(1, 9)) * 200, "this is a binary file"),
     ("latin.txt", bytes(range(0x80, 0x100)) * 4, "neither UTF-8 nor GBK"),
     ("fake.docx", b"this is not a word document", "is not a .docx file"),
     ("fake.pdf", b"this is not a pdf", "is not a PDF file"),

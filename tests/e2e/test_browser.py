@@ -100,6 +100,26 @@ def choose(page: Page, combobox: Locator, option: str) -> None:
     settle(page)
 
 
+def clause_card(page: Page, section: str, title: str) -> Locator:
+    """The card of a chosen clause in the 承诺条款 tab: its chapter section picked (when the tab
+    shows one section at a time) and the card opened (when cards are expanders)."""
+    tabpanel = main(page).get_by_role("tabpanel").filter(has=page.get_by_text("添加条款", exact=True))
+    sections = tabpanel.locator("[data-testid='stRadio']").filter(has=page.get_by_text("章节", exact=True))
+    if sections.count():
+        sections.locator("label").filter(has_text=re.compile(rf"^\s*{re.escape(section)}(\s|[(（]|$)")).click()
+        settle(page)
+    expander = tabpanel.locator("[data-testid='stExpander']").filter(
+        has=page.locator("summary", has_text=title))
+    if expander.count():
+        expect(expander).to_have_count(1)
+        if expander.locator("details[open]").count() == 0 and expander.get_attribute("open") is None:
+            expander.locator("summary").click()
+        return expander
+    # the innermost block that holds the clause's title and its parameter widgets
+    return tabpanel.locator("[data-testid='stVerticalBlock']").filter(
+        has=page.get_by_text(title, exact=True)).filter(has=page.locator("[data-testid='stNumberInput']")).last
+
+
 def docx_content(path: Path) -> tuple[list[str], list[list[list[str]]]]:
     """The paragraphs of a .docx, and each table as rows of cell texts."""
     document = docx.Document(str(path))
@@ -166,6 +186,9 @@ def test_tender_to_final_docx(page: Page, artifacts: Path, tmp_path: Path) -> No
     blocking = findings.locator("[data-testid='stAlertContentError']").filter(has_text=re.compile(r"阻断\s*·\s*负偏离"))
     expect(blocking).to_have_count(1, timeout=TIMEOUT)
     expect(blocking).to_contain_text("质保期")
+    every_blocking = findings.locator("[data-testid='stAlertContentError']").filter(has_text=re.compile(r"阻断\s*·"))
+    assert every_blocking.count() == 1, ("only the warranty should block with this template, but the findings "
+                                         "panel shows:\n" + "\n".join(every_blocking.all_inner_texts()))
     expect(findings.get_by_text(re.compile(r"\d+ 项要求：\d+ 项满足，1 项阻断"))).to_be_visible()
     expect(final_button(page)).to_be_disabled()
     no_exception(page)
@@ -174,19 +197,17 @@ def test_tender_to_final_docx(page: Page, artifacts: Path, tmp_path: Path) -> No
     # 5. fix it: 质保期承诺 → 质保期 3 年
     main(page).get_by_role("tab", name="承诺条款").click()
     settle(page)
-    expander = main(page).locator("[data-testid='stExpander']").filter(
-        has=page.locator("summary", has_text="质保期承诺"))
-    expect(expander).to_have_count(1)
-    expander.locator("summary").click()
-    number = expander.locator("[data-testid='stNumberInput']").filter(
+    card = clause_card(page, "质保服务", "质保期承诺")
+    number = card.locator("[data-testid='stNumberInput']").filter(
         has=page.get_by_text("质保期", exact=True)).locator("input[type='number']")
+    expect(number).to_have_count(1)
     expect(number).to_be_visible(timeout=TIMEOUT)
     expect(number).to_have_value("24")
     number.fill("3")
     number.press("Enter")
     settle(page)
     expect(number).to_have_value("3")
-    unit = expander.get_by_role("combobox", name="单位", exact=True)
+    unit = card.get_by_role("combobox", name="单位", exact=True)
     expect(unit).to_have_value("个月")
     choose(page, unit, "年")
     expect(unit).to_have_value("年")
