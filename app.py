@@ -6,16 +6,16 @@ import streamlit as st
 from ui.messages import LANGUAGES, t
 from ui.state import get_bid, get_library, shown_errors
 
-st.set_page_config(page_title="bidkit", page_icon="📑", layout="wide")
+st.set_page_config(page_title="bidkit", page_icon=":material/contract:", layout="wide")
 
 with st.sidebar:
     st.selectbox(t("sidebar.language"), list(LANGUAGES), format_func=LANGUAGES.get, key="lang")
 
 pages = [
-    st.Page("pages/compose.py", title=t("nav.compose"), icon="📝", url_path="compose", default=True),
-    st.Page("pages/tender.py", title=t("nav.tender"), icon="📄", url_path="tender"),
-    st.Page("pages/library.py", title=t("nav.library"), icon="📚", url_path="library"),
-    st.Page("pages/templates.py", title=t("nav.templates"), icon="🗂️", url_path="templates"),
+    st.Page("pages/compose.py", title=t("nav.compose"), icon=":material/edit_note:", url_path="compose", default=True),
+    st.Page("pages/tender.py", title=t("nav.tender"), icon=":material/description:", url_path="tender"),
+    st.Page("pages/library.py", title=t("nav.library"), icon=":material/library_books:", url_path="library"),
+    st.Page("pages/templates.py", title=t("nav.templates"), icon=":material/folder_copy:", url_path="templates"),
 ]
 page = st.navigation(pages)
 

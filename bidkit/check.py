@@ -66,8 +66,6 @@ def _comparable(offer, required) -> bool:
 def _judge(req: Requirement, commitment: Commitment, bid: Bid) -> tuple[str, str]:
     """(status, reason) for one commitment against one requirement."""
     value = commitment.value
-    if req.metric == "other":
-        return "需人工确认", "该要求无可比较的指标，请人工确认"
     if req.op == "present":
         if value is False or value == "":
             return "负偏离", f"未承诺{commitment.label}"
@@ -94,8 +92,13 @@ STATUS_RANK = {"负偏离": 0, "需人工确认": 1, "无偏离": 2, "正偏离"
 def requirement_finding(req: Requirement, commitments: list[Commitment], bid: Bid,
                         clauses: dict[str, ResolvedClause]) -> Finding:
     """One finding per requirement: the worst verdict among the clauses committing its metric."""
+    if req.metric == "other":
+        # "other" requirements are shown to the writer but never compared: no clause parameter
+        # can answer them, so they ask for a look and never block on their own.
+        note = "该要求无可比较的指标，请人工确认投标文件已响应"
+        return Finding(kind="requirement", requirement=req, status="需人工确认", message=note, note=note)
     candidates = [c for c in commitments if c.metric == req.metric]
-    if req.op != "present" and req.metric != "other":
+    if req.op != "present":
         required = req.quantity()
         fitting = [c for c in candidates if _comparable(c.value, required)]
         candidates = fitting or candidates
@@ -110,7 +113,8 @@ def requirement_finding(req: Requirement, commitments: list[Commitment], bid: Bi
         reason += "；★实质性要求负偏离将导致废标"
     return Finding(kind="requirement", requirement=req, status=status, blocking=blocking,
                    offer=clauses[commitment.clause_id].sentence_with(commitment),
-                   message=f"{commitment.clause_id} v{commitment.version}：{reason}", note=reason,
+                   message=f"{clauses[commitment.clause_id].version.title}"
+                           f"（{commitment.clause_id} v{commitment.version}）：{reason}", note=reason,
                    clause_id=commitment.clause_id)
 
 

@@ -5,7 +5,7 @@ Layout (DESIGN.md): <category>/_category.yaml, <category>/<id>/vN.yaml (immutabl
 each problem becomes a LibraryIssue with its file, line and field, and the rest loads.
 
 Reopening a large library is fast because each file's parsed result is cached (keyed by its size
-and modification time) in `.bidkit-index.pickle` at the library's root; only changed files are
+and modification time) in `.bidkit-index.marshal` at the library's root; only changed files are
 parsed again.
 """
 from __future__ import annotations
@@ -215,7 +215,8 @@ def _parse_file(root: Path, rel: str) -> tuple[Any, list[LibraryIssue]]:
     """Parse one library file by what its path says it is."""
     parts = rel.split("/")
     try:
-        text = (root / rel).read_text(encoding="utf-8")
+        with open(os.path.join(root, rel), "rb") as fh:  # plain open: pathlib costs more than the read
+            text = fh.read().decode("utf-8")
     except UnicodeDecodeError:
         return None, [LibraryIssue(rel, None, "is not UTF-8 text")]
     except OSError as exc:

@@ -22,8 +22,8 @@ CSS = """
 .bidkit-chapter p{text-indent:2em;margin:0}
 .bidkit-chapter table{border-collapse:collapse;width:100%;font-size:10.5pt;line-height:1.3;margin:.5em 0 1em}
 .bidkit-chapter th,.bidkit-chapter td{border:1px solid #000;padding:3px 5px;vertical-align:top}
-.bidkit-chapter th{font-weight:bold;text-align:center;background:#f2f2f2}
-.bidkit-chapter td.c{text-align:center}
+.bidkit-chapter th{font-weight:bold;text-align:center;background:#f2f2f2;word-break:keep-all}
+.bidkit-chapter td.c{text-align:center;white-space:nowrap}
 .bidkit-chapter .closing{margin-top:3em;text-align:right;text-indent:0}
 .bidkit-chapter ins{background:#ccffd8;color:#055d20;text-decoration:underline}
 .bidkit-chapter del{background:#ffd7d5;color:#82071e}

@@ -29,7 +29,8 @@ def start_panel(lib: Library) -> None:
                 chosen = st.selectbox(t("compose.from_template"), names, key="start:template")
                 if st.button(t("compose.load"), key="start:template:load"):
                     template = templates[names.index(chosen)].model
-                    set_bid(workspace.bid_from_template(template, get_bid()), template.name)
+                    bid = workspace.bid_from_template(template, get_bid())
+                    set_bid(bid, bid.project_number or template.name)
                     st.rerun()
         with tab_blank:
             if st.button(t("compose.new_blank"), key="start:blank"):
@@ -110,7 +111,7 @@ def clause_editor(bid: Bid, lib: Library) -> None:
     add_col, button_col = st.columns([5, 1], vertical_alignment="bottom")
     with add_col:
         st.selectbox(t("compose.add_clause"), available, index=None, key=key("add_clause"),
-                     format_func=lambda c: _clause_label(lib, c))
+                     format_func=lambda c: _clause_label(lib, c), placeholder=t("common.choose"))
     with button_col:
         st.button(t("compose.add"), key=key("add_button"), on_click=_add, args=(lib,))
     missing = [c for c in bid.clauses if c.id not in lib.clauses or c.version not in lib.clauses[c.id].versions]
@@ -130,8 +131,7 @@ def clause_editor(bid: Bid, lib: Library) -> None:
         meta = lib.categories.get(category)
         return f"{meta.title if meta else category} ({len(by_category[category])})"
 
-    category = st.radio(t("compose.section"), categories, format_func=title, horizontal=True,
-                        key=key("section"))
+    category = st.selectbox(t("compose.section"), categories, format_func=title, key=key("section"))
     indices = by_category[category or categories[0]]
     for position, index in enumerate(indices):
         before = indices[position - 1] if position > 0 else None
@@ -172,6 +172,7 @@ def people_editor(bid: Bid) -> None:
 
 
 def findings_panel(result) -> None:
+    """Blocking findings first, then what needs a look; what is met is folded away."""
     st.subheader(t("findings.title"))
     req = result.requirement_findings
     if not req:
@@ -180,16 +181,23 @@ def findings_panel(result) -> None:
         ok = sum(1 for f in req if f.status in ("正偏离", "无偏离"))
         st.caption(t("findings.summary", total=len(req), ok=ok, blocking=len(result.blocking)))
     if not result.blocking:
-        st.success(t("findings.clean"))
+        st.success(t("findings.clean"), icon=":material/task_alt:")
+    met, look = [], []
     for finding in result.findings:
         subject = finding.requirement.text if finding.requirement else ""
         line = f"**{finding.status}** {subject}  \n{finding.message}"
         if finding.blocking:
-            st.error(f"⛔ {t('findings.blocking')} · {line}")
-        elif finding.status in ("负偏离", "需人工确认", "未响应") or finding.kind != "requirement":
-            st.warning(line)
+            st.error(f"{t('findings.blocking')} · {line}", icon=":material/block:")
+        elif finding.kind == "requirement" and finding.status in ("正偏离", "无偏离"):
+            met.append(line)
         else:
-            st.markdown(f"✅ {line}")
+            look.append(line)
+    for line in look:
+        st.warning(line, icon=":material/help:")
+    if met:
+        with st.expander(t("findings.met", n=len(met))):
+            for line in met:
+                st.markdown(line)
 
 
 def output_panel(bid: Bid, chapter, draft_chapter) -> None:
@@ -234,7 +242,7 @@ with shown_errors():
             people_editor(bid_)
     chapter_ = compose(bid_, library_)
     with right:
-        findings_panel(chapter_.check)
         output_panel(bid_, chapter_, replace(chapter_, draft=True))
+        findings_panel(chapter_.check)
     with st.expander(t("preview.title"), expanded=True):
         st.html(render_html(chapter_))

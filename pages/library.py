@@ -64,11 +64,11 @@ with shown_errors():
     c1, c2, c3, c4 = st.columns([3, 2, 2, 2])
     text = c1.text_input(t("library.search"), key="library:text").strip()
     categories = c2.multiselect(t("library.category"), lib.category_order(), key="library:category",
-                                format_func=lambda c: lib.categories[c].title)
+                                format_func=lambda c: lib.categories[c].title, placeholder=t("common.choose"))
     metric = c3.selectbox(t("library.metric"), [m for m in METRICS if m != "other"], index=None,
-                          format_func=metric_label, key="library:metric")
+                          format_func=metric_label, key="library:metric", placeholder=t("common.choose"))
     statuses = c4.multiselect(t("library.status"), STATUSES, format_func=lambda s: t("status." + s),
-                              key="library:status")
+                              key="library:status", placeholder=t("common.choose"))
     found = [e for e in lib.clauses.values() if matches(e, text, categories, metric, statuses)]
     st.caption(t("library.results", n=len(found)))
     order = {c: i for i, c in enumerate(lib.category_order())}

@@ -18,7 +18,8 @@ def template_row(saved) -> None:
                       f"{t('templates.clauses', n=len(template.clauses))}"
                       + (f"  \n{template.description}" if template.description else ""))
         if load.button(t("templates.load"), key=f"templates:load:{saved.path.name}"):
-            set_bid(workspace.bid_from_template(template, get_bid()), template.name)
+            bid = workspace.bid_from_template(template, get_bid())
+            set_bid(bid, bid.project_number or template.name)
             st.session_state.templates_message = t("templates.loaded", name=template.name)
             st.rerun()
         if delete.button(t("templates.delete"), key=f"templates:delete:{saved.path.name}"):

@@ -10,7 +10,7 @@ from pydantic import ValidationError
 from bidkit import extract
 from bidkit.model import METRICS, Requirement
 from bidkit.yamlio import validation_problems
-from ui.messages import metric_label, t
+from ui.messages import metric_label, op_label, t, unit_label
 from ui.state import get_bid, key, shown_errors
 
 OPS = [">=", "<=", "==", "present"]
@@ -75,13 +75,15 @@ def requirements_table() -> None:
     base = st.session_state[f"{editor_key}:base"]
     st.subheader(t("tender.table"))
     st.data_editor(base, key=editor_key, num_rows="dynamic", width="stretch", column_config={
-        "mandatory": st.column_config.CheckboxColumn(t("col.mandatory"), width="small"),
-        "metric": st.column_config.SelectboxColumn(t("col.metric"), options=list(METRICS), required=True),
-        "op": st.column_config.SelectboxColumn(t("col.op"), options=OPS, required=True, width="small"),
-        "value": st.column_config.TextColumn(t("col.value"), width="small"),
-        "unit": st.column_config.SelectboxColumn(t("col.unit"), options=UNITS, width="small"),
+        "mandatory": st.column_config.CheckboxColumn(t("col.mandatory"), width=90),
+        "metric": st.column_config.SelectboxColumn(t("col.metric"), options=list(METRICS), required=True,
+                                                   format_func=metric_label, width=120),
+        "op": st.column_config.SelectboxColumn(t("col.op"), options=OPS, required=True, width=80,
+                                               format_func=op_label),
+        "value": st.column_config.TextColumn(t("col.value"), width=70),
+        "unit": st.column_config.SelectboxColumn(t("col.unit"), options=UNITS, width=80, format_func=unit_label),
         "text": st.column_config.TextColumn(t("col.text"), width="large"),
-        "ref": st.column_config.TextColumn(t("col.ref")),
+        "ref": st.column_config.TextColumn(t("col.ref"), width=120),
     })
     delta = st.session_state.get(editor_key) or {}
     rows = [dict(r) for r in base]

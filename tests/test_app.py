@@ -47,7 +47,7 @@ def number_input(at: AppTest, label: str):
 
 def show_section(at: AppTest, category: str) -> AppTest:
     """Pick the chapter section (a library category id) whose clauses the compose page shows."""
-    return next(r for r in at.radio if r.label == "章节").set_value(category).run()
+    return next(r for r in at.selectbox if r.label == "章节").set_value(category).run()
 
 
 def final_download(at: AppTest):

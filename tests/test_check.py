@@ -214,3 +214,23 @@ def test_cli_check_bad_bid(tmp_path, content, expected):
     p = run("check", str(bad))
     assert p.returncode == 2, p.stdout
     assert expected in p.stderr and p.stderr.count("\n") == 1 and "Traceback" not in p.stderr
+
+
+def test_other_requirements_never_block(demo, lib):
+    """A ★ requirement without a comparable metric asks for a look, and never blocks on its own."""
+    demo.requirements.append(Requirement(metric="other", op="present", mandatory=True,
+                                         text="法定节假日及寒暑假期间不得中断服务", ref="第三章 二、5"))
+    result = check(demo, lib)
+    finding = result.requirement_findings[-1]
+    assert finding.status == "需人工确认" and not finding.blocking
+    assert result.blocking == []
+
+
+def test_extracted_demo_tender_passes_with_the_standard_template(lib):
+    """The demo tender as extracted, answered by the shipped standard template: nothing blocks."""
+    from bidkit import extract, workspace
+    from bidkit.model import Template
+    template = bidfile.read(ROOT / "templates" / "学校教学设备-标准承诺.yaml", Template)
+    bid = workspace.bid_from_template(template, Bid(requirements=extract.extract_file(ROOT / "examples/demo-tender.txt")))
+    result = check(bid, lib)
+    assert [f.message for f in result.blocking] == []

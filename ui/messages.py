@@ -134,6 +134,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "templates.exists": ("已有同名模板：请换一个名称", "A template of that name exists: choose another name"),
     "templates.clauses": ("{n} 条条款", "{n} clauses"),
     "templates.problems": ("无法读取的模板", "Templates that cannot be read"),
+    "findings.met": ("满足要求的 {n} 项", "{n} requirements met"),
+    "common.choose": ("请选择", "Choose"),
     # errors
     "error.prefix": ("出错了：{message}", "Error: {message}"),
     "error.conflict": ("保存冲突：{message}", "Save conflict: {message}"),
@@ -169,5 +171,24 @@ def t(key: str, **values) -> str:
 
 
 def metric_label(metric: str) -> str:
-    zh, en = METRIC_LABELS.get(metric, (metric, metric))
+    return _pick(METRIC_LABELS, metric)
+
+
+OP_LABELS = {">=": ("不少于 ≥", "at least ≥"), "<=": ("不超过 ≤", "at most ≤"), "==": ("等于 =", "equal ="),
+             "present": ("须具备", "must be present")}
+UNIT_LABELS = {"": ("—", "—"), "minute": ("分钟", "minutes"), "hour": ("小时", "hours"), "day": ("天", "days"),
+               "workday": ("工作日", "working days"), "week": ("周", "weeks"), "month": ("个月", "months"),
+               "year": ("年", "years"), "person": ("人", "persons"), "times": ("次/月", "times a month")}
+
+
+def _pick(table: dict[str, tuple[str, str]], key: str | None) -> str:
+    zh, en = table.get(key or "", (key or "", key or ""))
     return en if lang() == "en" else zh
+
+
+def op_label(op: str) -> str:
+    return _pick(OP_LABELS, op)
+
+
+def unit_label(unit: str | None) -> str:
+    return _pick(UNIT_LABELS, unit)

@@ -101,23 +101,16 @@ def choose(page: Page, combobox: Locator, option: str) -> None:
 
 
 def clause_card(page: Page, section: str, title: str) -> Locator:
-    """The card of a chosen clause in the 承诺条款 tab: its chapter section picked (when the tab
-    shows one section at a time) and the card opened (when cards are expanders)."""
+    """The card of a chosen clause in the 承诺条款 tab, after picking its chapter section."""
     tabpanel = main(page).get_by_role("tabpanel").filter(has=page.get_by_text("添加条款", exact=True))
-    sections = tabpanel.locator("[data-testid='stRadio']").filter(has=page.get_by_text("章节", exact=True))
-    if sections.count():
-        sections.locator("label").filter(has_text=re.compile(rf"^\s*{re.escape(section)}(\s|[(（]|$)")).click()
-        settle(page)
-    expander = tabpanel.locator("[data-testid='stExpander']").filter(
-        has=page.locator("summary", has_text=title))
-    if expander.count():
-        expect(expander).to_have_count(1)
-        if expander.locator("details[open]").count() == 0 and expander.get_attribute("open") is None:
-            expander.locator("summary").click()
-        return expander
+    sections = tabpanel.locator("[data-testid='stSelectbox']").filter(has=page.get_by_text("章节", exact=True))
+    combobox = sections.get_by_role("combobox")
+    combobox.click()
+    page.get_by_role("option", name=re.compile(rf"^{re.escape(section)}\s*[(（]")).click()
+    settle(page)
     # the innermost block that holds the clause's title and its parameter widgets
     return tabpanel.locator("[data-testid='stVerticalBlock']").filter(
-        has=page.get_by_text(title, exact=True)).filter(has=page.locator("[data-testid='stNumberInput']")).last
+        has=page.get_by_text(title)).filter(has=page.locator("[data-testid='stNumberInput']")).last
 
 
 def docx_content(path: Path) -> tuple[list[str], list[list[list[str]]]]:
