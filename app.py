@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from ui.auth import sidebar_identity
 from ui.messages import LANGUAGES, t
 from ui.state import get_bid, get_library, shown_errors
 
@@ -27,5 +28,6 @@ with st.sidebar:
             st.warning(t("sidebar.library_issues", n=len(lib.issues)))
         bid = get_bid()
         st.caption(t("sidebar.bid", project=bid.project or t("sidebar.no_project")))
+    sidebar_identity()
 
 page.run()

@@ -13,6 +13,7 @@ from bidkit.render_docx import render_docx
 from bidkit.render_html import render_html
 from ui.messages import t
 from ui.state import folders, get_bid, get_library, key, set_bid, shown_errors
+from ui.upgrades import describe, upgrade_notice
 from ui.widgets import param_widget, rows_editor
 
 
@@ -230,6 +231,14 @@ with shown_errors():
     library_ = get_library()
     bid_ = get_bid()
     start_panel(library_)
+    if message := st.session_state.pop("compose_message", None):
+        st.success(message)
+    upgraded = upgrade_notice(bid_.clauses, library_, "bid")
+    if upgraded is not None:
+        bid_.clauses, results = upgraded
+        st.session_state.bid_gen += 1  # the upgraded clauses get fresh widgets
+        st.session_state.compose_message = t("upgrade.done") + "\n\n" + describe(results)
+        st.rerun()
     left, right = st.columns([3, 2], gap="large")
     with left:
         tab_details, tab_clauses, tab_people = st.tabs(

@@ -1,13 +1,17 @@
-"""条款库 Library: search the clauses, see a clause's versions and its text rendered with defaults."""
+"""条款库 Library: search the clauses; see, edit, review and diff a clause's versions."""
 from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
 
 import streamlit as st
 
-from bidkit import templating
+from bidkit import templating, workspace
 from bidkit.library import ClauseEntry, Library
 from bidkit.model import METRICS
+from bidkit.settings import load_settings
+from ui.clause_editor import diff_panel, edit_panel, render_with_defaults, review_panel
 from ui.messages import metric_label, t
-from ui.state import get_library, shown_errors
+from ui.state import folders, get_library, shown_errors
 
 STATUSES = ["approved", "draft", "retired"]
 
@@ -23,40 +27,55 @@ def matches(entry: ClauseEntry, text: str, categories: list[str], metric: str | 
     return not text or text in latest.title or text in latest.text or text in entry.id
 
 
-def rendered_with_defaults(entry: ClauseEntry, number: int) -> str:
-    version = entry.versions[number]
-    values = {name: spec.parse_value(spec.default) for name, spec in version.params.items()
-              if spec.default is not None}
-    sample = {"bidder": "（投标人）", "hotline": "（服务热线）", "buyer": "（采购人）", "project": "（项目名称）"}
-    try:
-        return templating.render(version.text, {**sample, **values})
-    except templating.RENDER_ERRORS as exc:
-        return f"⚠ {exc}"
+def is_stale(entry: ClauseEntry, days: int, now: datetime) -> bool:
+    reviewed = entry.last_reviewed()
+    return reviewed is None or now - reviewed > timedelta(days=days)
 
 
-def clause_detail(lib: Library, entry: ClauseEntry) -> None:
-    st.subheader(f"{entry.latest().title} · {entry.id}")
-    st.markdown(f"**{t('library.versions')}**")
+def versions_panel(entry: ClauseEntry) -> None:
     st.dataframe([{t("col.version"): f"v{n}", t("col.author"): v.author,
                    t("col.created"): v.created.strftime("%Y-%m-%d %H:%M"), t("col.note"): v.note,
                    t("col.status"): t("status." + entry.status(n)),
                    t("col.params"): "、".join(s.label for s in v.params.values())}
                   for n, v in sorted(entry.versions.items(), reverse=True)],
-                 hide_index=True, width="stretch")
+                 hide_index=True, width="stretch",
+                 column_config={t("col.note"): st.column_config.TextColumn(width="large")})
     numbers = sorted(entry.versions, reverse=True)
     number = st.selectbox(t("col.version"), numbers, format_func=lambda n: f"v{n} · {t('status.' + entry.status(n))}",
                           key=f"library:version:{entry.id}")
     st.markdown(f"**{t('library.rendered')}**")
-    st.info(rendered_with_defaults(entry, number))
-    reviews = [r for n in numbers for r in entry.reviews.get(n, [])]
-    for review in sorted(reviews, key=lambda r: r.at, reverse=True):
-        st.caption(f"v{review.version} {t('status.' + review.event)} · {review.reviewer} · "
-                   f"{review.at:%Y-%m-%d %H:%M}" + (f" · {review.comment}" if review.comment else ""))
+    try:
+        st.info(render_with_defaults(entry.versions[number]))
+    except templating.RENDER_ERRORS as exc:
+        st.error(str(exc))
+
+
+def clause_detail(lib: Library, entry: ClauseEntry, uses: int, stale: bool, stale_days: int) -> None:
+    st.subheader(f"{entry.latest().title} · {entry.id}")
+    reviewed = entry.last_reviewed()
+    st.caption(t("library.freshness", reviewed=f"{reviewed:%Y-%m-%d}" if reviewed else "—", uses=uses))
+    if stale:
+        st.warning(t("library.stale", days=stale_days))
+    tab_versions, tab_edit, tab_review, tab_diff = st.tabs(
+        [t("library.versions"), t("library.edit"), t("library.review"), t("library.diff")])
+    with tab_versions:
+        versions_panel(entry)
+    with tab_edit:
+        edit_panel(lib, entry)
+    with tab_review:
+        review_panel(lib, entry)
+    with tab_diff:
+        diff_panel(entry)
 
 
 st.title(t("library.title"))
 with shown_errors():
+    if message := st.session_state.pop("library_message", None):
+        st.success(message)
     lib = get_library()
+    settings = load_settings()
+    usage = workspace.clause_usage(folders())
+    now = datetime.now(timezone.utc)
     if lib.issues:
         with st.expander(f"{t('library.issues')} ({len(lib.issues)})"):
             for issue in lib.issues:
@@ -70,15 +89,20 @@ with shown_errors():
     statuses = c4.multiselect(t("library.status"), STATUSES, format_func=lambda s: t("status." + s),
                               key="library:status", placeholder=t("common.choose"))
     found = [e for e in lib.clauses.values() if matches(e, text, categories, metric, statuses)]
-    st.caption(t("library.results", n=len(found)))
+    stale = {e.id for e in found if is_stale(e, settings.stale_after_days, now)}
+    st.caption(t("library.results", n=len(found)) + (" · " + t("library.stale_count", n=len(stale),
+                                                              days=settings.stale_after_days) if stale else ""))
     order = {c: i for i, c in enumerate(lib.category_order())}
     found.sort(key=lambda e: (order.get(e.category, 99), e.id))
     st.dataframe([{t("col.clause"): e.id, t("col.title"): e.latest().title,
                    t("library.category"): lib.categories[e.category].title if e.category in lib.categories else e.category,
                    t("col.latest"): f"v{e.latest().version}",
-                   t("col.status"): t("status." + e.status(e.latest().version))} for e in found[:500]],
+                   t("col.status"): t("status." + e.status(e.latest().version)),
+                   t("col.reviewed"): f"{e.last_reviewed():%Y-%m-%d}" if e.last_reviewed() else "—",
+                   t("col.uses"): usage.get(e.id, 0),
+                   t("col.stale"): "⚠" if e.id in stale else ""} for e in found[:500]],
                  hide_index=True, width="stretch")
     if found:
         picked = st.selectbox(t("library.pick"), [e.id for e in found], key="library:pick",
                               format_func=lambda c: f"{lib.clauses[c].latest().title} ({c})")
-        clause_detail(lib, lib.clauses[picked])
+        clause_detail(lib, lib.clauses[picked], usage.get(picked, 0), picked in stale, settings.stale_after_days)

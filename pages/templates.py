@@ -6,10 +6,11 @@ import streamlit as st
 from bidkit import workspace
 from bidkit.errors import BidError
 from ui.messages import t
-from ui.state import folders, get_bid, set_bid, shown_errors
+from ui.state import folders, get_bid, get_library, set_bid, shown_errors
+from ui.upgrades import describe, upgrade_notice
 
 
-def template_row(saved) -> None:
+def template_row(saved, lib) -> None:
     template = saved.model
     with st.container(border=True):
         info, load, delete = st.columns([6, 2, 1], vertical_alignment="center")
@@ -24,6 +25,12 @@ def template_row(saved) -> None:
             st.rerun()
         if delete.button(t("templates.delete"), key=f"templates:delete:{saved.path.name}"):
             st.session_state.templates_confirm = str(saved.path)
+        upgraded = upgrade_notice(template.clauses, lib, f"template:{saved.path.name}")
+        if upgraded is not None:
+            clauses, results = upgraded
+            workspace.save(saved.path, template.model_copy(update={"clauses": clauses}), saved.digest)
+            st.session_state.templates_message = t("upgrade.done") + "\n\n" + describe(results)
+            st.rerun()
         if st.session_state.get("templates_confirm") == str(saved.path):
             st.warning(t("templates.confirm", name=template.name))
             yes, no = st.columns(2)
@@ -60,8 +67,9 @@ with shown_errors():
     templates, problems = workspace.list_templates(folders())
     if not templates:
         st.info(t("templates.none"))
+    lib = get_library()
     for saved in templates:
-        template_row(saved)
+        template_row(saved, lib)
     if problems:
         with st.expander(t("templates.problems")):
             for problem in problems:
