@@ -12,14 +12,6 @@ st.set_page_config(page_title="bidkit", page_icon=":material/contract:", layout=
 with st.sidebar:
     st.selectbox(t("sidebar.language"), list(LANGUAGES), format_func=LANGUAGES.get, key="lang")
 
-pages = [
-    st.Page("pages/compose.py", title=t("nav.compose"), icon=":material/edit_note:", url_path="compose", default=True),
-    st.Page("pages/tender.py", title=t("nav.tender"), icon=":material/description:", url_path="tender"),
-    st.Page("pages/library.py", title=t("nav.library"), icon=":material/library_books:", url_path="library"),
-    st.Page("pages/templates.py", title=t("nav.templates"), icon=":material/folder_copy:", url_path="templates"),
-]
-page = st.navigation(pages)
-
 with st.sidebar:
     with shown_errors():
         lib = get_library()
@@ -29,5 +21,13 @@ with st.sidebar:
         bid = get_bid()
         st.caption(t("sidebar.bid", project=bid.project or t("sidebar.no_project")))
     sidebar_identity()
+
+pages = [
+    st.Page("pages/compose.py", title=t("nav.compose"), icon=":material/edit_note:", url_path="compose", default=True),
+    st.Page("pages/tender.py", title=t("nav.tender"), icon=":material/description:", url_path="tender"),
+    st.Page("pages/library.py", title=t("nav.library"), icon=":material/library_books:", url_path="library"),
+    st.Page("pages/templates.py", title=t("nav.templates"), icon=":material/folder_copy:", url_path="templates"),
+]
+page = st.navigation(pages)
 
 page.run()

@@ -25,7 +25,7 @@ from typing import Iterable
 
 from bidkit.errors import ExtractError
 from bidkit.model import Requirement
-from bidkit.quantity import Quantity, ServiceHours, find_quantities
+from bidkit.quantity import Quantity, ServiceHours, chinese_number, find_quantities
 
 MAX_TEXT_BYTES = 20 * 1024 * 1024      # a tender text beyond this is refused before reading
 MAX_FILE_BYTES = 200 * 1024 * 1024     # .docx / .pdf may carry images, but not without bound
@@ -491,11 +491,14 @@ _KEYWORDS: dict[str, tuple[str, ...]] = {
         "更换", "换货", "换新", "调换", "退换"),
     "substitute_equipment": (
         "备用机", "备用设备", "备机", "代用设备", "代用机", "替代设备", "替代机", "替代产品",
-        "周转机", "周转设备", "备用产品", "借用设备", "临时替代"),
+        "周转机", "周转设备", "备用产品", "借用设备", "临时替代", "代用车", "备用车", "替代车",
+        "周转车", "代步车", "替换机", "替换设备", "应急设备", "临时设备", "备用车辆", "代用车辆"),
     "local_office": (
         "售后服务机构", "服务机构", "售后服务网点", "服务网点", "维修网点", "维修站", "服务站",
         "办事处", "分支机构", "常驻机构", "售后服务中心", "服务中心", "维修中心", "本地化服务",
-        "本地服务", "服务点", "维修点", "服务部", "分公司", "常驻点", "驻点", "维修场所", "服务场所"),
+        "本地服务", "服务点", "维修点", "服务部", "分公司", "常驻点", "驻点", "维修场所", "服务场所",
+        "维保站点", "维修站点", "服务站点", "售后站点", "维保站", "保养站", "4S店", "4s店", "售后网点",
+        "常驻服务点"),
     "staff_count": (
         "售后服务人员", "售后人员", "售后服务团队", "售后团队", "服务团队", "服务人员", "运维人员",
         "维保人员", "驻场人员", "项目组人员", "专职人员", "人员配置", "人数", "服务小组", "团队",
@@ -617,13 +620,18 @@ _SCOPE_WHOLE_RE = re.compile(r"本节|本章|本部分|本条|本项|本款|本�
 _SCOPE_BACK_RE = re.compile(r"(?:^|[，,。；;：:\s(（])(?:以上|上述|前述)")
 _MUST_RE = re.compile(r"必须")
 
+def _alternatives(metric: str, drop: tuple[str, ...] = ()) -> str:
+    return "|".join(re.escape(w) for w in sorted(_KEYWORDS[metric], key=len, reverse=True) if w not in drop)
+
+
+# 设有售后服务机构 / 以本市一类维修企业作为售后服务网点 / 在项目所在地设维保站点.
 _OFFICE_PRESENT_RE = re.compile(
-    r"(?<!无需)(?<!不需)(?<!不必)(?:设有|设立|设置|建立|建有|拥有|具有|具备|配备|提供|成立|有)"
-    r"[^，,。；;|]{0,14}?(?:售后服务机构|服务机构|服务网点|维修网点|维修站|服务站|办事处|分支机构|"
-    r"常驻机构|服务中心|维修中心|本地化服务|本地服务|服务点|维修点|服务部|分公司|常驻点|驻点|维修场所|服务场所)")
+    r"(?:(?<!无需)(?<!不需)(?<!不必)(?:设有|设立|设置|建立|建有|拥有|具有|具备|配备|提供|成立|开设|作为|有)"
+    r"|(?:本地|本区|本市|本县|本省|当地|所在地|所在市|所在区|所在县|市内|区内|县内))"
+    rf"[^，,。；;|]{{0,14}}?(?:{_alternatives('local_office')})")
 _SUBSTITUTE_PRESENT_RE = re.compile(
-    r"(?:提供|配备|调配|借用|安排|备有|配置|调拨)[^，,。；;|]{0,14}?(?:备用机|备用设备|备机|代用设备|代用机|"
-    r"替代设备|替代机|替代产品|周转机|周转设备|备用产品)")
+    r"(?:提供|配备|调配|借用|安排|备有|配置|调拨)[^，,。；;|]{0,14}?"
+    rf"(?:{_alternatives('substitute_equipment', ('借用设备', '临时替代'))}|临时[^，,。；;|]{{0,6}}?设备)")
 _TRAINING_PRESENT_RE = re.compile(r"(?:提供|进行|组织|负责|开展|安排|实施)[^，,。；;|]{0,16}?培训"
                                   r"(?!计划|方案|费|资料|教材|记录|内容|课件|手册|证书|认证|合格|考核)")
 _SPARE_PRESENT_RE = re.compile(
@@ -963,6 +971,8 @@ def _analyse(raw: str, norm: str, offset: int, base: bool, spans: list[tuple[int
     where the content starts in the line, for the mandatory `spans`."""
     keywords = _keywords(norm)
     quantities = find_quantities(raw) if _DIGIT_RE.search(norm) else []
+    if "当日" in norm or "当天" in norm or ("培训" in norm and quantities):
+        quantities = _with_spoken_counts(norm, quantities)
     if not keywords and not quantities and not _OTHER_WORDS_RE.search(norm) and not (base or spans):
         return
     complaint_topic = topic is not None and "投诉" in topic
@@ -1015,6 +1025,10 @@ def _analyse(raw: str, norm: str, offset: int, base: bool, spans: list[tuple[int
             kws = keywords[ki:kj]
             metrics = {k.metric for k in kws}
             if "completion" in metrics or "trainee" in metrics:
+                # 完成更换 / 完成修复: the verb after 完成 says what is finished.
+                kws = [k for i, k in enumerate(kws) if not (
+                    k.metric == "completion" and i + 1 < len(kws) and kws[i + 1].start - k.end <= 2
+                    and kws[i + 1].metric in _DEADLINES)]
                 kws = [c for c in (_contextual(k, repair_context, complaint, training_context)
                                    for k in kws) if c]
                 metrics = {k.metric for k in kws}
@@ -1051,7 +1065,7 @@ def _analyse(raw: str, norm: str, offset: int, base: bool, spans: list[tuple[int
                 block_cands.append((c, _span_text(raw, t0, c1, c)))
             if not cands:
                 own = [k.metric for k in kws if k.metric not in _NOT_METRICS and not k.negated
-                       and not k.weak]
+                       and not k.weak and k.anchor]
                 if own:
                     previous_metric = own[-1]
                 if allow_other and not scoring and _other_wanted(norm, c0, c1, qs, metrics, own,
@@ -1138,12 +1152,27 @@ def _keywords(norm: str) -> list[_Kw]:
         negated = metric in _NEGATABLE and (
             (negations and _NEGATION_RE.search(norm, max(previous_end, k0 - 9), k0) is not None)
             or "不" in term)
-        anchor = not (metric == "warranty_period" and _NON_ANCHOR_AFTER_RE.match(norm, k1))
+        anchor = not (metric == "warranty_period" and (
+            _NON_ANCHOR_AFTER_RE.match(norm, k1) or _EXTENDED_AFTER_RE.match(norm, k1)
+            or _EXTENDED_BEFORE_RE.search(norm, max(0, k0 - 4), k0)))
         if metric in ("staff_count", "engineer_count") and _BUYER_RE.search(norm, max(0, k0 - 6), k0):
             metric = "trainee"  # 采购人技术人员: the buyer's people, counted only when trained
         keywords.append(_Kw(metric, k0, k1, negated, anchor, term in _WEAK_TERMS))
         previous_end = k1
+    if "临时" in norm:
+        # 提供临时制冷设备 / 临时替代车辆: a temporary unit stands in for the one in repair.
+        extra = [m for m in _TEMPORARY_UNIT_RE.finditer(norm)
+                 if not any(k.start < m.end() and m.start() < k.end for k in keywords)]
+        if extra:
+            keywords.extend(_Kw("substitute_equipment", m.start(), m.end(), False, True) for m in extra)
+            keywords.sort(key=lambda k: k.start)
     return keywords
+
+
+# 每天顺延保修期2天 / 质保期相应顺延: a penalty that extends the warranty, not its length.
+_EXTENDED_AFTER_RE = re.compile(r"(?:将|则|予以|亦|也|应|须|同时|均)*\s*(?:(?:相应|自动)?\s*顺延|(?:相应|自动)\s*延长)")
+_EXTENDED_BEFORE_RE = re.compile(r"(?:顺延|相应延长|自动延长)\s*$")
+_TEMPORARY_UNIT_RE = re.compile(r"临时[^，,。；;：:|]{0,6}?(?:设备|机组|车辆|用车|机)")
 
 
 _WEAK_TERMS = {"人员"}
@@ -1213,6 +1242,18 @@ def _clause_candidates(norm: str, c0: int, c1: int, kws: list[_Kw], qs: list, in
     last_end = -1
     for qi, q in enumerate(qs):
         qv = q.quantity
+        if getattr(q, "same_day", False):
+            # 当日修复 / 当天完成: a deadline of one day, for the verb right after it.
+            k = next((k for k in real if 0 <= k.start - q.end <= 3), None)
+            if k is not None and k.metric in _DEADLINES and not k.negated:
+                out.append(_Cand(k.metric, "<=", qv.value, qv.unit, q.start, q.end, False, qv, c0))
+                last_metric = inherited = k.metric
+            last_end = q.end
+            continue
+        if isinstance(qv, Quantity) and qv.unit == "hour" and qv.value == 24 and _round_the_clock(norm, q, c0, c1, real):
+            out.append(_Cand("service_hours", ">=", str(_ALL_DAY), None, q.start, q.end, quantity=_ALL_DAY))
+            last_end = q.end
+            continue
         if isinstance(qv, ServiceHours):
             if not any(abs(k.start - q.start) <= 12 or abs(q.end - k.end) <= 12 for k in excluded):
                 out.append(_Cand("service_hours", ">=", str(qv), None, q.start, q.end, quantity=qv))
@@ -1227,12 +1268,16 @@ def _clause_candidates(norm: str, c0: int, c1: int, kws: list[_Kw], qs: list, in
         if last_metric and last_end >= 0 and _RESTATED_RE.fullmatch(norm, last_end, q.start):
             metric = last_metric
         else:
-            metric = _governing(norm, q, qv, real, qs, c0, c1, qi)
+            metric = _shared_verb(norm, q, qs, qi, real, c1) or _governing(norm, q, qv, real, qs, c0, c1, qi)
             topic_before = c0 > 0 and norm[c0 - 1] in ":："
-            if metric is None and inherited and (scoring or topic_before or qv.unit in _TIME + ("month", "year")) \
+            if metric is None and inherited \
+                    and (scoring or topic_before or qv.unit in _TIME + ("month", "year", "times")) \
                     and qv.unit in _UNITS.get(inherited, ()):
                 metric = inherited
         last_end = q.end
+        if qv.unit == "person" and metric in (None, "staff_count", "engineer_count") \
+                and _ROLE_BEFORE_RE.search(norm, max(0, q.start - 8), q.start):
+            continue  # 其中项目经理1名: a role in the team, not a head count of its staff
         if metric is None:
             # 维修时间超过3天的，须提供代用设备: a condition waiting for the clause it triggers.
             op, condition = _operator(norm, q, "substitute_equipment", qv, c0, c1)
@@ -1255,10 +1300,126 @@ def _clause_candidates(norm: str, c0: int, c1: int, kws: list[_Kw], qs: list, in
                       if abs(k.start - q.end) <= 10 or abs(q.start - k.end) <= 10)
         if negated:
             condition = True
+        if metric == "return_visit" and not condition and _visit_period(norm, q) == "other":
+            # 每半年回访一次 / 每季度回访: times means per month here; another period is no
+            # number to compare, never a guess.
+            out.append(_Cand(metric, "present", None, None, q.start, q.end, False, None, c0))
+            last_metric = inherited = metric
+            continue
         out.append(_Cand(metric, op, qv.value, qv.unit, q.start, q.end, condition, qv, c0))
         last_metric = metric
         inherited = metric
     return out
+
+
+def _shared_verb(norm: str, q, qs: list, qi: int, kws: list[_Kw], c1: int) -> str | None:
+    """城区2小时、乡镇4小时内到达现场: durations joined by 、 share the verb after the last one."""
+    unit = q.quantity.unit if isinstance(q.quantity, Quantity) else None
+    if unit not in _TIME:
+        return None
+    j = qi
+    while j + 1 < len(qs):
+        nxt = qs[j + 1]
+        gap = norm[qs[j].end:nxt.start]
+        if (not isinstance(nxt.quantity, Quantity) or nxt.quantity.unit not in _TIME or len(gap) > 10
+                or "、" not in gap or getattr(nxt, "same_day", False)
+                or any(qs[j].end <= k.start < nxt.start and nxt.quantity.unit in _UNITS.get(k.metric, ())
+                       for k in kws)):
+            break
+        j += 1
+    if j == qi and not (qi and "、" in norm[qs[qi - 1].end:q.start] and len(norm[qs[qi - 1].end:q.start]) <= 10):
+        return None
+    last = qs[j]
+    for k in kws:
+        if k.start < last.end:
+            continue
+        if k.start - last.end > 16 or "、" in norm[last.end:k.start] or not k.anchor:
+            return None
+        if all(o.quantity.unit in _UNITS.get(k.metric, ()) for o in qs[qi:j + 1]):
+            return k.metric
+        return None
+    return None
+
+
+_ALL_DAY = ServiceHours(7, 24)
+_CLOCK_BEFORE_RE = re.compile(r"(?:全天|全年|每天|每日|全日|昼夜|全天候)\s*$")
+_CLOCK_AFTER_RE = re.compile(r"\s*(?:不间断|全天候|轮流|专人|有人)?[^，,。；;:：|]{0,6}?"
+                             r"(?:值班|值守|热线|服务|待命|在线|客服|技术支持|支持|报修|受理|救援|开机|电话|"
+                             r"运行|监控|守候|畅通)")
+_NOT_CLOCK_AFTER_RE = re.compile(r"\s*(?:[(（]含[)）])?\s*(?:以上|以后|之后|后|前|以前|之前|左右|之久|以内|之内|内|"
+                                 r"及以|或以|连续|不能|未能|无法|仍)")
+
+
+def _round_the_clock(norm: str, q, c0: int, c1: int, kws: list[_Kw]) -> bool:
+    """24小时值班电话 / 全天24小时服务: round-the-clock service, not a deadline of 24 hours."""
+    if _NOT_CLOCK_AFTER_RE.match(norm, q.end) or any(
+            k.metric in _DEADLINES and 0 <= k.start - q.end <= 8 for k in kws):
+        return False
+    return bool(_CLOCK_BEFORE_RE.search(norm, max(c0, q.start - 4), q.start)
+                or _CLOCK_AFTER_RE.match(norm, q.end, c1))
+
+
+_ROLE_BEFORE_RE = re.compile(r"(?:项目经理|负责人|经理|主管|组长|队长|总监|联系人|联络人|协调人|调度员?|主任|班长)"
+                             r"[^，,。；;、0-9一二三四五六七八九十两]{0,3}$")
+_VISIT_PERIOD_RE = re.compile(
+    r"(?P<month>每\s*(?:一|1)?\s*个?\s*月|月度)"
+    r"|(?P<other>每\s*(?:半|[0-9一二三四五六七八九十两]+\s*个?)?\s*(?:年|季|周|星期|旬|天|日|月)|年度|季度|半年|全年)")
+_VISIT_PERIOD_AFTER_RE = re.compile(r"\s*[/每]\s*(?:半|[0-9一二三四五六七八九十两]+\s*个?)?\s*(?P<p>月|年|季|周|星期|旬|天|日)")
+
+
+def _visit_period(norm: str, q) -> str | None:
+    """The period a count of visits is per: "month", "other" (半年, 季度, 每年) or None."""
+    after = _VISIT_PERIOD_AFTER_RE.match(norm, q.end)
+    if after:
+        return "month" if after.group(0).strip().lstrip("/每").strip() in ("月", "个月", "1个月", "一个月") else "other"
+    window = norm[max(0, q.start - 14):q.start]
+    cut = max(window.rfind(ch) for ch in "。；;")
+    last = None
+    for last in _VISIT_PERIOD_RE.finditer(window, cut + 1):
+        pass
+    return None if last is None else last.lastgroup
+
+
+@dataclass(frozen=True, slots=True)
+class _Spoken:
+    """A count the quantity reader does not know: 当日 (one day), 两期 (two sessions)."""
+
+    start: int
+    end: int
+    text: str
+    quantity: Quantity
+    same_day: bool = False
+
+
+_SAME_DAY_RE = re.compile(r"当[日天]\s*(?:内|之内)?")
+_SESSIONS_RE = re.compile(r"(?<![第0-9.一二三四五六七八九十两])([0-9]{1,3}|[一二三四五六七八九十两]{1,3})\s*(?:个\s*)?"
+                          r"(?:期|批次|批|轮)(?![间限满内末后中货款])")
+
+
+def _with_spoken_counts(norm: str, quantities: list) -> list:
+    extra = []
+    if "当日" in norm or "当天" in norm:
+        extra += [_Spoken(m.start(), m.end(), m.group(), _ONE_DAY, True) for m in _SAME_DAY_RE.finditer(norm)]
+    if "培训" in norm:
+        for m in _SESSIONS_RE.finditer(norm):
+            try:
+                value = chinese_number(m.group(1))
+            except Exception:  # 十十期: not a number
+                continue
+            extra.append(_Spoken(m.start(), m.end(), m.group(), Quantity(value, "times")))
+    if not extra:
+        return quantities
+    starts = [q.start for q in quantities]
+    kept = []
+    for e in extra:
+        i = bisect.bisect_right(starts, e.start)
+        if (i and quantities[i - 1].end > e.start) or (i < len(quantities) and quantities[i].start < e.end):
+            continue
+        kept.append(e)
+    return sorted(quantities + kept, key=lambda q: q.start) if kept else quantities
+
+
+_ONE_DAY = Quantity(1, "day")
 
 
 def _governing(norm: str, q, qv: Quantity, kws: list[_Kw], qs: list, c0: int, c1: int,

@@ -1,0 +1,121 @@
+"""The library page for legal reviewers, through AppTest: edit as a new version, conflicts, review, diff."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from bidkit import library
+from bidkit.model import NewVersion
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def lib_root(tmp_path, monkeypatch):
+    root = tmp_path / "lib"
+    shutil.copytree(ROOT / "clause_library", root)
+    monkeypatch.setenv("BIDKIT_LIBRARY", str(root))
+    monkeypatch.setenv("BIDKIT_WORKSPACE", str(tmp_path / "workspace"))
+    monkeypatch.setenv("BIDKIT_TEMPLATES", str(tmp_path / "templates"))
+    monkeypatch.setenv("BIDKIT_SETTINGS", str(tmp_path / "settings.yaml"))
+    return root
+
+
+def library_page(clause_id: str, name: str = "王芳") -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.switch_page("pages/library.py")
+    # AppTest runs a switched-to page on its own, without app.py's sidebar: set what the sidebar's
+    # name field would hold
+    at.session_state["typed_name"] = name
+    at.run()
+    at.selectbox(key="library:pick").set_value(clause_id).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def save_button(at: AppTest, clause_id: str):
+    return at.button(key=f"edit:{clause_id}:save")
+
+
+def test_without_sign_in_the_sidebar_says_so(lib_root):
+    """No [auth] configured: the sidebar says so and asks for a name; without one nobody reviews."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.run()
+    assert any("未启用登录" in c.value for c in at.sidebar.caption)
+    assert at.sidebar.text_input(key="typed_name").label == "您的姓名"
+    at = library_page("response-time", name="")
+    assert at.button(key="review:response-time:record").disabled
+    assert any("请先在侧栏填写您的姓名" in i.value for i in at.info)
+
+
+def test_edit_saves_the_next_version_as_draft(lib_root):
+    """Edited text is previewed, then saved as the next version, a draft by the typed author."""
+    at = library_page("response-time")
+    latest = library.load(lib_root).clause("response-time").latest()
+    text = at.text_area(key="edit:response-time:text")
+    text.set_value(latest.text + "\n\n节假日期间响应时限不变。").run()
+    assert any("节假日期间响应时限不变" in i.value for i in at.info)
+    assert save_button(at, "response-time").disabled  # a note is required
+    at.text_input(key="edit:response-time:note").set_value("写明节假日响应").run()
+    save_button(at, "response-time").click().run()
+    assert not at.exception
+    lib = library.load(lib_root)
+    saved = lib.clause("response-time").latest()
+    assert saved.version == latest.version + 1 and saved.author == "王芳" and saved.note == "写明节假日响应"
+    assert lib.status("response-time", saved.version) == "draft"
+    assert any(f"v{saved.version}" in s.value for s in at.success)
+
+
+def test_edit_shows_validation_errors_before_saving(lib_root):
+    """An undeclared name or a broken parameter list is shown and the save is disabled."""
+    at = library_page("response-time")
+    at.text_area(key="edit:response-time:text").set_value("{{ no_such_param }}").run()
+    at.text_input(key="edit:response-time:note").set_value("x").run()
+    assert any("no_such_param" in e.value for e in at.error)
+    assert save_button(at, "response-time").disabled
+    at.text_area(key="edit:response-time:params").set_value("a: [").run()
+    assert any("不能解析" in e.value or "does not parse" in e.value or "无法解析" in e.value for e in at.error)
+
+
+def test_conflict_shows_their_version_and_redoes_on_top(lib_root):
+    """Someone saves first: the user sees a diff against their version and can redo on top; nothing lost."""
+    at = library_page("response-time")
+    latest = library.load(lib_root).clause("response-time").latest()
+    at.text_area(key="edit:response-time:text").set_value(latest.text + "\n\n我的补充。")
+    at.text_input(key="edit:response-time:note").set_value("我的修改").run()
+    library.new_version(lib_root, NewVersion(id="response-time", category=latest.category, based_on=latest.version,
+                                             title=latest.title, params=latest.params,
+                                             text=latest.text + "\n\n对方的补充。"), author="李明", note="对方")
+    save_button(at, "response-time").click().run()
+    assert any("保存冲突" in e.value and "李明" in e.value for e in at.error)
+    assert any("<ins>" in str(h.proto.body) or "<del>" in str(h.proto.body) for h in at.get("html"))
+    at.button(key="edit:response-time:rebase").click().run()
+    assert at.text_area(key="edit:response-time:text").value.endswith("我的补充。")
+    save_button(at, "response-time").click().run()
+    entry = library.load(lib_root).clause("response-time")
+    assert entry.versions[latest.version + 1].text.endswith("对方的补充。")
+    assert entry.versions[latest.version + 2].text.endswith("我的补充。")
+
+
+def test_review_records_the_typed_name(lib_root):
+    """Approving a draft writes an event with the reviewer; the history lists it."""
+    lib = library.load(lib_root)
+    at = library_page("complaint-handling", name="周律师")
+    at.selectbox(key="review:complaint-handling:version").set_value(2)
+    at.text_input(key="review:complaint-handling:comment").set_value("同意")
+    at.button(key="review:complaint-handling:record").click().run()
+    assert not at.exception
+    lib = library.load(lib_root)
+    assert lib.status("complaint-handling", 2) == "approved"
+    review = lib.clause("complaint-handling").reviews[2][0]
+    assert (review.reviewer, review.comment) == ("周律师", "同意")
+
+
+def test_diff_panel_shows_changes_and_parameter_list(lib_root):
+    """The diff tab shows insertions and deletions and the parameter changes."""
+    at = library_page("complaint-handling")
+    bodies = " ".join(str(h.proto.body) for h in at.get("html"))
+    assert "<ins>" in bodies and "5个工作日" in bodies
