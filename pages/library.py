@@ -42,7 +42,7 @@ def versions_panel(entry: ClauseEntry) -> None:
                  column_config={t("col.note"): st.column_config.TextColumn(width="large")})
     numbers = sorted(entry.versions, reverse=True)
     number = st.selectbox(t("col.version"), numbers, format_func=lambda n: f"v{n} · {t('status.' + entry.status(n))}",
-                          key=f"library:version:{entry.id}")
+                          key=f"library:version:{entry.id}:{len(numbers)}")
     st.markdown(f"**{t('library.rendered')}**")
     try:
         st.info(render_with_defaults(entry.versions[number]))
@@ -69,9 +69,12 @@ def clause_detail(lib: Library, entry: ClauseEntry, uses: int, stale: bool, stal
 
 
 st.title(t("library.title"))
+# A container that is always there keeps the positions of everything below it stable, so a message
+# appearing after a save does not reset the open tab of the clause below.
+notice = st.container()
 with shown_errors():
     if message := st.session_state.pop("library_message", None):
-        st.success(message)
+        notice.success(message)
     lib = get_library()
     settings = load_settings()
     usage = workspace.clause_usage(folders())

@@ -104,7 +104,7 @@ def test_review_records_the_typed_name(lib_root):
     """Approving a draft writes an event with the reviewer; the history lists it."""
     lib = library.load(lib_root)
     at = library_page("complaint-handling", name="周律师")
-    at.selectbox(key="review:complaint-handling:version").set_value(2)
+    at.selectbox(key="review:complaint-handling:version:2").set_value(2)
     at.text_input(key="review:complaint-handling:comment").set_value("同意")
     at.button(key="review:complaint-handling:record").click().run()
     assert not at.exception

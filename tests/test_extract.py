@@ -155,7 +155,8 @@ def test_condition_belongs_to_the_substitute_it_triggers() -> None:
     ("设备3天内修不好的，须提供备用机", "substitute_equipment", "<=", 3, "day"),
     ("城区学校2小时内到校", "onsite_arrival", "<=", 2, "hour"),
     ("2. 人员配置：安保人员不少于20人（持证上岗）", "staff_count", ">=", 20, "person"),
-    ("回访频率：每季度不少于1次", "return_visit", ">=", 1, "times"),
+    ("回访每月不少于1次", "return_visit", ">=", 1, "times"),
+    ("质保期内每月回访一次", "return_visit", ">=", 1, "times"),
     ("客户投诉处理时间不超过24小时", "complaint_response", "<=", 24, "hour"),
     ("到场时间≤2h", "onsite_arrival", "<=", 2, "hour"),
 ])
@@ -178,6 +179,19 @@ def test_service_hours_value_is_days_by_hours() -> None:
     ("投标人须在____小时内提供备用设备", "substitute_equipment"),
     ("中标人应定期回访用户", "return_visit"),
     ("中标人须为采购人免费培训操作人员3~5名", "training"),
+    # times means per month: a visit per quarter, half year or year is no number to compare.
+    ("回访频率：每季度不少于1次", "return_visit"),
+    ("质保期内每半年回访一次", "return_visit"),
+    ("每季度回访", "return_visit"),
+    ("质保期满后每年回访两次", "return_visit"),
+    ("回访不少于2次/年", "return_visit"),
+    # local offices under other names.
+    ("投标人须在项目所在地设有维保站点", "local_office"),
+    ("中标人须在本市设有4S店", "local_office"),
+    ("须以本市一类维修企业作为售后服务网点", "local_office"),
+    ("在项目所在地设立常驻服务点", "local_office"),
+    ("投标人在本地设有办事处或分支机构", "local_office"),
+    ("维修期间须提供备用车", "substitute_equipment"),
 ])
 def test_a_demand_without_a_number_is_present(text, metric) -> None:
     r = one(text, metric)
@@ -480,3 +494,98 @@ def test_tender_like_text_never_raises(text: str) -> None:
     for r in extract_text(text):
         assert r.op == "present" or r.value is not None
         assert r.metric == "service_hours" or r.op == "present" or r.unit in extract._UNITS[r.metric]
+
+
+# ---------------------------------------------------------------- patterns from the held-out review
+
+@pytest.mark.parametrize("text, expected", [
+    ("城区2小时、乡镇4小时内到达现场。", [("onsite_arrival", "<=", 2, "hour"), ("onsite_arrival", "<=", 4, "hour")]),
+    ("接到报修后30分钟内响应，城区2小时、郊区4小时到达现场。",
+     [("response_time", "<=", 30, "minute"), ("onsite_arrival", "<=", 2, "hour"), ("onsite_arrival", "<=", 4, "hour")]),
+    ("市内1小时、市外3小时内派员到达。", [("onsite_arrival", "<=", 1, "hour"), ("onsite_arrival", "<=", 3, "hour")]),
+    ("一般故障4小时、重大故障12小时内修复完毕。",
+     [("repair_completion", "<=", 4, "hour"), ("repair_completion", "<=", 12, "hour")]),
+    # a keyword between the two numbers still governs the first one.
+    ("2小时响应、4小时到达现场。", [("response_time", "<=", 2, "hour"), ("onsite_arrival", "<=", 4, "hour")]),
+])
+def test_durations_joined_by_a_comma_share_the_verb_after_the_last(text, expected) -> None:
+    assert [r[:4] for r in reqs(text)] == expected
+
+
+@pytest.mark.parametrize("text, value, unit", [
+    ("设备故障时，损坏的部件应在48小时内完成更换。", 48, "hour"),
+    ("出现故障须在4小时内修复，损坏的应在48小时内完成更换。", 48, "hour"),
+    ("故障部件须在24小时内更换。", 24, "hour"),
+    ("因质量问题损坏的零部件，应在72小时内予以更换。", 72, "hour"),
+])
+def test_replacing_a_damaged_unit_is_replacement_time(text, value, unit) -> None:
+    r = one(text, "replacement_time")
+    assert (r.op, r.value, r.unit) == ("<=", value, unit)
+
+
+@pytest.mark.parametrize("text", [
+    "设24小时维修值班电话。", "建立24小时值班制度。", "开通24小时服务热线。", "全天24小时受理报修。",
+    "提供24小时道路救援服务。", "投标人应提供全天24小时服务。",
+])
+def test_twenty_four_hours_of_availability_is_round_the_clock_service(text) -> None:
+    assert reqs(text) == [("service_hours", ">=", "7x24", None, False)]
+
+
+@pytest.mark.parametrize("text, metric", [
+    ("24小时内修复。", "repair_completion"), ("24小时响应。", "response_time"),
+    ("接到报修后24小时内到达现场。", "onsite_arrival"), ("提供24小时电话响应服务。", "response_time"),
+])
+def test_twenty_four_hours_as_a_deadline_stays_a_deadline(text, metric) -> None:
+    assert [r[:4] for r in reqs(text)] == [(metric, "<=", 24, "hour")]
+
+
+@pytest.mark.parametrize("text, value, unit", [
+    ("空调故障超过48小时仍未排除的，中标人应提供临时制冷设备。", 48, "hour"),
+    ("车辆维修时间超过3个工作日的，应免费提供代用车。", 3, "workday"),
+    ("维修超过5天的，须提供备用车。", 5, "day"),
+    ("设备故障48小时内无法修复的，应提供同等性能的替换机。", 48, "hour"),
+    ("故障设备维修超过5天的，须提供应急设备。", 5, "day"),
+    ("维修期间超过72小时的，须提供同档次周转设备。", 72, "hour"),
+])
+def test_substitute_units_under_other_names(text, value, unit) -> None:
+    r = one(text, "substitute_equipment")
+    assert (r.op, r.value, r.unit) == ("<=", value, unit)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("培训不少于20人次，不少于三期，每期不少于3天。",
+     [(20, "person"), (3, "times"), (3, "day")]),
+    ("对采购人培训不少于2次，每次不少于10人，每次培训时间不少于1天。",
+     [(2, "times"), (10, "person"), (1, "day")]),
+    ("提供免费培训，不少于3次，每次培训人数不少于15人。", [(3, "times"), (15, "person")]),
+    ("免费培训3天，培训人员不少于8人。", [(3, "day"), (8, "person")]),
+])
+def test_each_training_item_is_its_own_requirement(text, expected) -> None:
+    assert [(r[2], r[3]) for r in reqs(text) if r[0] == "training" and r[1] == ">="] == expected
+    assert not [r for r in reqs(text) if r[0] == "training" and r[1] == "present"]
+
+
+@pytest.mark.parametrize("text, metric", [
+    ("一般故障当日修复。", "repair_completion"), ("一般维修当天完成。", "repair_completion"),
+    ("小故障当日解决。", "repair_completion"), ("接到报修当日到达现场。", "onsite_arrival"),
+])
+def test_same_day_is_a_deadline_of_one_day(text, metric) -> None:
+    assert [r[:4] for r in reqs(text)] == [(metric, "<=", 1, "day")]
+
+
+@pytest.mark.parametrize("text", [
+    "质保期内因供应商原因未能按时修复的，每天顺延保修期2天。",
+    "逾期未到达现场的，质保期顺延1个月。",
+    "维修期间，质保期相应顺延。",
+    "项目负责人1名。",
+    "其中：项目经理1名。",
+])
+def test_no_warranty_from_a_penalty_extension_nor_a_count_from_a_role(text) -> None:
+    assert [r for r in reqs(text) if r[0] in ("warranty_period", "staff_count", "engineer_count")] == []
+
+
+def test_a_role_in_a_team_is_not_an_engineer_count() -> None:
+    assert reqs("技术团队不少于5人，其中：项目经理1名，工程师3名。") == [
+        ("staff_count", ">=", 5, "person", False), ("engineer_count", ">=", 3, "person", False)]
+    assert reqs("其中项目经理1名、高级工程师2名。") == [("engineer_count", ">=", 2, "person", False)]
+    assert one("质保期延长至5年。", "warranty_period").value == 5

@@ -133,7 +133,7 @@ def review_panel(lib: Library, entry: ClauseEntry) -> None:
         allowed, reason = may_review(settings)
         numbers = sorted(entry.versions, reverse=True)
         col1, col2 = st.columns(2)
-        number = col1.selectbox(t("col.version"), numbers, key=f"review:{entry.id}:version",
+        number = col1.selectbox(t("col.version"), numbers, key=f"review:{entry.id}:version:{len(numbers)}",
                                 format_func=lambda n: f"v{n} · {t('status.' + entry.status(n))}")
         event = col2.radio(t("review.event"), ["approved", "retired"], horizontal=True,
                            format_func=lambda e: t("review." + e), key=f"review:{entry.id}:event")
@@ -163,9 +163,10 @@ def diff_panel(entry: ClauseEntry) -> None:
         st.info(t("diff.one_version"))
         return
     col1, col2 = st.columns(2)
-    old = col1.selectbox(t("diff.from"), numbers, index=len(numbers) - 2, key=f"diff:{entry.id}:from",
+    # keys carry the version count, so a newly saved version becomes the default comparison
+    old = col1.selectbox(t("diff.from"), numbers, index=len(numbers) - 2, key=f"diff:{entry.id}:from:{len(numbers)}",
                          format_func=lambda n: f"v{n}")
-    new = col2.selectbox(t("diff.to"), numbers, index=len(numbers) - 1, key=f"diff:{entry.id}:to",
+    new = col2.selectbox(t("diff.to"), numbers, index=len(numbers) - 1, key=f"diff:{entry.id}:to:{len(numbers)}",
                          format_func=lambda n: f"v{n}")
     diff = diff_versions(entry.versions[old], entry.versions[new])
     st.html(diff.to_html())

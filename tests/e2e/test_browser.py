@@ -84,6 +84,12 @@ def shot(page: Page, artifacts: Path, name: str) -> None:
         page.set_viewport_size(VIEWPORT)
 
 
+def open_tab(page: Page, label: str) -> None:
+    """Click a st.tabs tab by its label (its accessible name is not always the label alone)."""
+    main(page).get_by_role("tab").filter(has_text=re.compile(rf"^\s*{re.escape(label)}\s*$")).click()
+    settle(page)
+
+
 def alerts(page: Page, kind: str) -> Locator:
     """st.error / st.warning / st.success boxes in the main area (kind: Error, Warning, Success, Info)."""
     return main(page).locator(f"[data-testid='stAlertContent{kind}']")
@@ -237,17 +243,53 @@ def test_tender_to_final_docx(page: Page, artifacts: Path, tmp_path: Path) -> No
     # 6. Library: a clause and its versions
     go_to(page, "条款库", "条款库")
     choose(page, main(page).get_by_role("combobox", name="查看条款", exact=True), "质保期承诺 (warranty-period)")
-    expect(main(page).get_by_role("heading", name="质保期承诺 · warranty-period")).to_be_visible(timeout=TIMEOUT)
+    expect(main(page).get_by_text("质保期承诺 · warranty-period", exact=True)).to_be_visible(timeout=TIMEOUT)
     expect(main(page).get_by_text("版本历史")).to_be_visible()
     frames = main(page).locator("[data-testid='stDataFrame']")
-    expect(frames).to_have_count(2)
+    expect(frames.nth(1)).to_be_visible(timeout=TIMEOUT)
     versions = frames.nth(1).locator("table[role='grid'] tbody")
     expect(versions).to_contain_text("v2")
     expect(versions).to_contain_text("v1")
-    expect(main(page).get_by_text("按默认值生成的文字")).to_be_visible()
+    expect(main(page).get_by_text("按默认值生成的文字").first).to_be_visible()
     settle(page)
     no_exception(page)
     shot(page, artifacts, "06-library")
+
+    # 7. Library, as a legal reviewer: save a new version of 报修响应时间, approve it
+    name_field = page.locator("[data-testid='stSidebar']").get_by_label("您的姓名")
+    name_field.fill("周律师")
+    name_field.press("Enter")
+    settle(page)
+    choose(page, main(page).get_by_role("combobox", name="查看条款", exact=True), "报修响应时间 (response-time)")
+    open_tab(page, "编辑新版本")
+    text = main(page).get_by_role("textbox", name="条款正文（Jinja2 模板）")
+    text.fill(text.input_value() + "\n\n法定节假日期间，上述响应时限同样适用。")
+    text.press("Control+Enter")
+    settle(page)
+    note = main(page).get_by_role("textbox", name="修订说明（必填）")
+    note.fill("写明节假日响应时限")
+    note.press("Enter")
+    settle(page)
+    expect(main(page).get_by_text("法定节假日期间，上述响应时限同样适用。").first).to_be_visible(timeout=TIMEOUT)
+    main(page).get_by_role("button", name="保存为新版本（草稿）").click()
+    settle(page)
+    expect(main(page).get_by_text(re.compile(r"已保存 response-time v2"))).to_be_visible(timeout=TIMEOUT)
+    no_exception(page)
+    open_tab(page, "审核")
+    main(page).get_by_role("button", name="记录审核结果").click()
+    settle(page)
+    expect(main(page).get_by_text(re.compile(r"已记录：response-time v2"))).to_be_visible(timeout=TIMEOUT)
+    open_tab(page, "版本对比")
+    expect(main(page).locator(".bidkit-diff ins")).to_contain_text("法定节假日期间")
+    no_exception(page)
+    shot(page, artifacts, "07-library-review")
+
+    # 8. Templates: both pin response-time v1, so both offer the upgrade
+    go_to(page, "模板", "模板")
+    notices = alerts(page, "Warning").filter(has_text="1 条条款有更新的已审批版本")
+    expect(notices).to_have_count(2, timeout=TIMEOUT)
+    no_exception(page)
+    shot(page, artifacts, "08-templates-upgrade")
 
     elapsed = time.monotonic() - started
     print(f"browser flow took {elapsed:.1f} s")
