@@ -119,3 +119,37 @@ def test_diff_panel_shows_changes_and_parameter_list(lib_root):
     at = library_page("complaint-handling")
     bodies = " ".join(str(h.proto.body) for h in at.get("html"))
     assert "<ins>" in bodies and "5个工作日" in bodies
+
+
+def test_template_upgrade_notice_and_upgrade(lib_root, tmp_path):
+    """A newer approved version shows on the templates page; upgrading rewrites the template."""
+    from bidkit import bidfile
+    from bidkit.model import Template
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    shutil.copy(ROOT / "templates" / "通用设备-基础承诺.yaml", templates)
+    lib = library.load(lib_root)
+    library.record_review(lib_root, lib, "complaint-handling", 2, "approved", "周律师")
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.switch_page("pages/templates.py")
+    at.run()
+    assert any("1 条条款有更新的已审批版本" in w.value for w in at.warning)
+    at.button(key="upgrade:template:通用设备-基础承诺.yaml").click().run()
+    assert not at.exception
+    assert any("升级完成" in s.value and "complaint-handling" in s.value for s in at.success)
+    template = bidfile.read(templates / "通用设备-基础承诺.yaml", Template)
+    assert next(c for c in template.clauses if c.id == "complaint-handling").version == 2
+    assert not any("有更新的已审批版本" in w.value for w in at.warning)
+
+
+def test_retired_version_in_a_bid_is_named(lib_root, tmp_path, monkeypatch):
+    """Opening a bid that uses a retired version says so."""
+    from bidkit import bidfile
+    bid = bidfile.read(ROOT / "examples" / "demo-bid.yaml")
+    next(c for c in bid.clauses if c.id == "warranty-period").version = 1
+    path = tmp_path / "old-bid.yaml"
+    path.write_bytes(bidfile.to_yaml(bid))
+    monkeypatch.setenv("BIDKIT_BID", str(path))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.run()
+    assert any("warranty-period" in w.value and "已停用" in w.value for w in at.warning)
