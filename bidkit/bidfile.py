@@ -8,7 +8,7 @@ from pydantic import BaseModel
 
 from bidkit import yamlio
 from bidkit.errors import BidError
-from bidkit.model import Bid, Template
+from bidkit.model import Bid
 
 M = TypeVar("M", bound=BaseModel)
 MAX_BYTES = 2_000_000

@@ -12,12 +12,18 @@ from bidkit.model import Bid, ClauseChoice, Office, StaffMember
 from bidkit.render_docx import render_docx
 from bidkit.render_html import render_html
 from ui.messages import t
-from ui.state import folders, get_bid, get_library, key, set_bid, shown_errors
+from ui.state import folders, get_bid, get_library, key, load_template, set_bid, shown_errors
 from ui.upgrades import describe, upgrade_notice
 from ui.widgets import param_widget, rows_editor
 
 
-def start_panel(lib: Library) -> None:
+def _pick(label: str, names: list[str], key_: str) -> int | None:
+    """A list to choose from and a load button; the chosen index once the button is pressed."""
+    chosen = st.selectbox(label, names, key=key_)
+    return names.index(chosen) if st.button(t("compose.load"), key=f"{key_}:load") else None
+
+
+def start_panel() -> None:
     with st.expander(t("compose.start"), expanded=False):
         tab_template, tab_blank, tab_upload, tab_saved = st.tabs(
             [t("compose.from_template"), t("compose.blank"), t("compose.upload"), t("compose.saved")])
@@ -25,14 +31,10 @@ def start_panel(lib: Library) -> None:
             templates, _problems = workspace.list_templates(folders())
             if not templates:
                 st.info(t("compose.no_templates"))
-            else:
-                names = [s.model.name for s in templates]
-                chosen = st.selectbox(t("compose.from_template"), names, key="start:template")
-                if st.button(t("compose.load"), key="start:template:load"):
-                    template = templates[names.index(chosen)].model
-                    bid = workspace.bid_from_template(template, get_bid())
-                    set_bid(bid, bid.project_number or template.name)
-                    st.rerun()
+            elif (index := _pick(t("compose.from_template"), [s.model.name for s in templates],
+                                 "start:template")) is not None:
+                load_template(templates[index].model)
+                st.rerun()
         with tab_blank:
             if st.button(t("compose.new_blank"), key="start:blank"):
                 set_bid(Bid(), "new-bid")
@@ -50,14 +52,10 @@ def start_panel(lib: Library) -> None:
                 st.warning(problem)
             if not saved:
                 st.info(t("compose.no_saved"))
-            else:
-                names = [s.path.stem for s in saved]
-                chosen = st.selectbox(t("compose.saved"), names, key="start:saved")
-                if st.button(t("compose.load"), key="start:saved:load"):
-                    entry = saved[names.index(chosen)]
-                    set_bid(entry.model, chosen)
-                    st.session_state.bid_digest = entry.digest
-                    st.rerun()
+            elif (index := _pick(t("compose.saved"), [s.path.stem for s in saved], "start:saved")) is not None:
+                set_bid(saved[index].model, saved[index].path.stem)
+                st.session_state.bid_digest = saved[index].digest
+                st.rerun()
 
 
 def details_form(bid: Bid) -> None:
@@ -230,7 +228,7 @@ st.title(t("compose.title"))
 with shown_errors():
     library_ = get_library()
     bid_ = get_bid()
-    start_panel(library_)
+    start_panel()
     if message := st.session_state.pop("compose_message", None):
         st.success(message)
     upgraded = upgrade_notice(bid_.clauses, library_, "bid")

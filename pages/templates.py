@@ -6,7 +6,7 @@ import streamlit as st
 from bidkit import workspace
 from bidkit.errors import BidError
 from ui.messages import t
-from ui.state import folders, get_bid, get_library, set_bid, shown_errors
+from ui.state import folders, get_bid, get_library, load_template, shown_errors
 from ui.upgrades import describe, upgrade_notice
 
 
@@ -19,8 +19,7 @@ def template_row(saved, lib) -> None:
                       f"{t('templates.clauses', n=len(template.clauses))}"
                       + (f"  \n{template.description}" if template.description else ""))
         if load.button(t("templates.load"), key=f"templates:load:{saved.path.name}"):
-            bid = workspace.bid_from_template(template, get_bid())
-            set_bid(bid, bid.project_number or template.name)
+            load_template(template)
             st.session_state.templates_message = t("templates.loaded", name=template.name)
             st.rerun()
         if delete.button(t("templates.delete"), key=f"templates:delete:{saved.path.name}"):

@@ -10,7 +10,7 @@ import yaml
 from bidkit import bidfile, library
 from bidkit.check import check, deviation_rows
 from bidkit.errors import BidError
-from bidkit.model import Bid, ClauseChoice, Office, Requirement, StaffMember
+from bidkit.model import Bid, ClauseChoice, Requirement
 from tests.test_cli import run
 
 ROOT = Path(__file__).resolve().parent.parent

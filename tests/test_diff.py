@@ -8,7 +8,6 @@ from pathlib import Path
 import docx
 import pytest
 
-from bidkit import library
 from bidkit.diff import diff_versions, param_changes, redline_chapter, text_changes
 from bidkit.model import ClauseVersion, ParamSpec
 from bidkit.render_docx import render_docx

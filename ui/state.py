@@ -13,10 +13,10 @@ from pathlib import Path
 
 import streamlit as st
 
-from bidkit import bidfile, library
+from bidkit import bidfile, library, workspace
 from bidkit.errors import BidkitError, ConflictError
 from bidkit.library import Library
-from bidkit.model import Bid
+from bidkit.model import Bid, Template
 from bidkit.workspace import PROJECT_ROOT, Folders
 from ui.messages import t
 
@@ -58,6 +58,12 @@ def set_bid(bid: Bid, name: str) -> None:
     st.session_state.bid_name = name
     st.session_state.bid_gen = st.session_state.get("bid_gen", 0) + 1
     st.session_state.pop("bid_digest", None)
+
+
+def load_template(template: Template) -> None:
+    """Start the bid from a template, keeping the tender-specific parts of the current bid."""
+    bid = workspace.bid_from_template(template, get_bid())
+    set_bid(bid, bid.project_number or template.name)
 
 
 def key(*parts: object) -> str:
