@@ -20,7 +20,8 @@ import build_fixtures
 
 HERE = Path(__file__).parent
 OWN = HERE / "extract_passages"
-SHARED = HERE.parent.parent / "shared" / "samples"
+SHARED = HERE / "extract_samples"  # a copy of ../shared/samples, so CI has them on any checkout
+HELD_OUT = HERE / "extract_heldout"  # written without reading the extractor; see its README
 SUFFIXES = (".txt", ".md", ".docx", ".pdf")
 
 
@@ -80,7 +81,7 @@ def score(path: Path) -> tuple[int, int, int, list, list]:
 
 def passages() -> list[Path]:
     out = []
-    for folder in (SHARED, OWN):
+    for folder in (SHARED, OWN, HELD_OUT):
         if folder.is_dir():
             out += [p for p in sorted(folder.iterdir())
                     if p.suffix in SUFFIXES and p.with_suffix(".expected.yaml").exists()]
@@ -96,6 +97,7 @@ def test_passage(path: Path) -> None:
 
 def test_passages_overall_recall_and_precision() -> None:
     assert len([p for p in passages() if p.parent == OWN]) >= 12
+    assert len([p for p in passages() if p.parent == SHARED]) == 4
     tp = n_exp = n_pred = 0
     for path in passages():
         a, b, c, _, _ = score(path)
