@@ -230,3 +230,24 @@ def test_blank_bid_lists_no_findings():
     next(b for b in at.button if b.key == "start:blank").click().run()
     assert "没有招标要求" in texts(at)
     assert "还没有选择条款" in texts(at)
+
+
+@pytest.mark.parametrize("page", [None, "tender", "library", "templates"])
+def test_missing_library_is_a_message_not_a_traceback(monkeypatch, tmp_path, page):
+    """A library folder that does not exist is named in an error box on every page."""
+    monkeypatch.setenv("BIDKIT_LIBRARY", str(tmp_path / "nowhere"))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    if page:
+        at.switch_page(f"pages/{page}.py")
+    at.run()
+    assert not at.exception
+    if page in (None, "library"):
+        assert any("is not a folder" in e.value for e in at.error)
+
+
+def test_broken_template_file_is_listed_not_fatal(folders):
+    """A template file that does not parse is listed as a problem; the others still show."""
+    (folders / "templates" / "坏模板.yaml").write_text("name: [\n", encoding="utf-8")
+    at = open_page("templates")
+    assert "通用设备·基础承诺" in texts(at)
+    assert any("坏模板.yaml" in w.value for w in at.warning)
