@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import bisect
 import codecs
-import dataclasses
+import functools
+import operator
 import os
 import re
 import zipfile
@@ -413,8 +414,17 @@ _NORM_TABLE = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
 _NORM_TABLE.update({0x3000: " ", 0x00A0: " ", 0x2236: ":"})
 
 
+_NORM_RUN_RE = re.compile("[\uff01-\uff5e\u3000\u00a0\u2236]+")
+
+
 def _norm(text: str) -> str:
-    return text.translate(_NORM_TABLE)
+    # str.translate looks up every character of the line in a dict; the C-level search finds the
+    # few full-width runs (，：（) and only those are translated.
+    return _NORM_RUN_RE.sub(_norm_run, text)
+
+
+def _norm_run(run: re.Match[str]) -> str:
+    return run.group().translate(_NORM_TABLE)
 
 
 _CN_NUM = "一二三四五六七八九十百零〇两"
@@ -554,15 +564,22 @@ def _trie_regex(words: Iterable[str]) -> re.Pattern[str]:
 _KEYWORD_RE = _trie_regex(_TERM_METRIC)
 
 
-def _keyword_matches(norm: str):
+def _keyword_matches(norm: str) -> list[tuple[str, str, int, int]]:
     """(term, metric, start, end) of every keyword, longest first, skipping excluded contexts."""
+    out = []
     for m in _KEYWORD_RE.finditer(norm):
         term = m.group()
-        after = _NOT_AFTER.get(term)
-        before = _NOT_BEFORE.get(term)
-        if (after and after.match(norm, m.end())) or (before and before.search(norm, max(0, m.start() - 4), m.start())):
-            continue
-        yield term, _TERM_METRIC[term], m.start(), m.end()
+        k0, k1 = m.span()
+        if term in _HAS_CONTEXT:  # only a few terms have a context to check
+            after = _NOT_AFTER.get(term)
+            before = _NOT_BEFORE.get(term)
+            if (after and after.match(norm, k1)) or (before and before.search(norm, max(0, k0 - 4), k0)):
+                continue
+        out.append((term, _TERM_METRIC[term], k0, k1))
+    return out
+
+
+_HAS_CONTEXT = frozenset(_NOT_AFTER) | frozenset(_NOT_BEFORE)
 
 # Metrics and the units they accept; the first group are deadlines (a flat number is a ceiling).
 _TIME = ("minute", "hour", "day", "workday", "week")
@@ -581,7 +598,8 @@ _FLOORS = ("warranty_period", "staff_count", "engineer_count", "training", "retu
            "service_hours")
 
 _SENTENCE_RE = re.compile(r"[^。；;！!？?]+[。；;！!？?]*")
-_CLAUSE_RE = re.compile(r"(?:[^，,：:|]|(?<=[0-9])[,:](?=[0-9]))+")  # 1,860,000 and 8:30 stay whole
+# 1,860,000 and 8:30 stay whole; plain runs match in one step ([^…]+), not a character a loop.
+_CLAUSE_RE = re.compile(r"(?:[^，,：:|]+|(?<=[0-9])[,:](?=[0-9]))+")
 
 _OP_BEFORE_RE = re.compile(
     r"(?P<ge>不少于|不低于|不小于|不短于|不得少于|不应少于|不能少于|不得低于|不应低于|至少|最少|最低|"
@@ -600,19 +618,30 @@ _NON_ANCHOR_AFTER_RE = re.compile(r"(?:内|满|届满|到期|结束|以外|外|�
 _SCORING_RE = re.compile(r"[得加扣减]\s*\d+(?:\.\d+)?\s*分|最高\s*\d+(?:\.\d+)?\s*分|不得分|满分|"
                          r"[(（]\s*\d+(?:\.\d+)?\s*分\s*[)）]")
 _NO_POINTS_RE = re.compile(r"不得分|得\s*0\s*分|不给分|不计分")
+
+
+def _awards_points(text: str) -> bool:
+    # Every scoring phrase names 分: most lines have none, and `in` is cheaper than the regex.
+    return "分" in text and _SCORING_RE.search(text) is not None
+
+
 _MASKED_RE = re.compile(r"(?:[X×]+|[x_＿□○*＊]{2,}|\s{3,})\s*(?:个\s*)?"
                         r"(?P<unit>分钟|小时|工作日|天|日|个月|月|年|人|名|次)")
 _MASKED_UNIT = {"分钟": "minute", "小时": "hour", "工作日": "workday", "天": "day", "日": "day",
                 "个月": "month", "月": "month", "年": "year", "人": "person", "名": "person",
                 "次": "times"}
 _IMMEDIATE_RE = re.compile(r"(?:立即|即时|立刻|马上|第一时间|实时)")
-_DEMAND_RE = re.compile(r"须|(?<![响回供相对适反])应|必须|需|要求|承诺|(?<!质量)保证|负责|不得|不允许")
+# 应 / 保证 but not 响应, 质量保证; the lookbehind follows the word so that every branch starts
+# with a plain character, which the regex engine scans for quickly (as in _MANDATORY_RE).
+_DEMAND_RE = re.compile(r"须|应(?<![响回供相对适反]应)|必须|需|要求|承诺|保证(?<!质量保证)|负责|不得|不允许")
 
 # ★ that explains the convention (标注★的为实质性条款) is a legend, not a mark.
 _LEGEND_RE = re.compile(r"(?:标注?|带有?|注有|注明|标有|打|加|有|含)\s*[“\"'「『【(（]?\s*[★☆]|"
                         r"[★☆]\s*[”\"'」』】)）]?\s*(?:号|标记|标志|符号)|[“\"「『][★☆][”\"」』]")
+# Every branch starts with a plain character (作废标|废标, not 作?废标): then the regex engine
+# jumps to the candidate characters instead of trying each position; it runs on every line.
 _MANDATORY_RE = re.compile(
-    r"实质性(?:条款|要求|内容|条件|指标|参数)|无效投标|投标无效|无效标|作?废标|无效响应|响应无效|"
+    r"实质性(?:条款|要求|内容|条件|指标|参数)|无效投标|投标无效|无效标|作废标|废标|无效响应|响应无效|"
     r"否决(?:其)?投标|不得负偏离|不允许负偏离|不接受负偏离|不能负偏离|投标将被拒绝|视为无效|按无效|"
     r"非实质性响应|不允许偏离|不接受任何偏离|不得偏离")
 _SCOPE_FORWARD_RE = re.compile(r"以下|下列|如下")
@@ -668,7 +697,7 @@ _COMPLAINT_RE = re.compile(r"投诉")
 _ITEM_STYLES = ("num", "num_space", "paren", "half", "circle")
 TITLE_RANK = 3.9  # an unnumbered title sits below 一、 and (一), above 1. and 3.4
 _TITLE_RE = re.compile(r"^[^，,。；;：:！!？?|]{2,20}$")
-_VERB_RE = re.compile(r"须|(?<![响回供相对适反])应|需|承诺|不得|提供|设有|具有|配备|进行")
+_VERB_RE = re.compile(r"须|应(?<![响回供相对适反]应)|需|承诺|不得|提供|设有|具有|配备|进行")  # see _DEMAND_RE
 
 
 @dataclass(slots=True)
@@ -702,6 +731,11 @@ class _Found:
     scoring: str | None = None
     path: tuple[int, ...] = ()
 
+    def copy(self) -> _Found:
+        # dataclasses.replace inspects the fields on every call; this runs once a requirement.
+        return _Found(self.metric, self.op, self.value, self.unit, self.mandatory, self.text,
+                      self.ref, self.scoring, self.path)
+
 
 @dataclass
 class _Outline:
@@ -709,10 +743,15 @@ class _Outline:
     scopes: list[_Scope] = field(default_factory=list)
     next_uid: int = 0
     marked: dict = field(default_factory=dict)  # parent uid -> len(found) at its last 以上 line
+    analysed: dict = field(default_factory=dict)  # a block's content -> its _Analysis, see _analyse
 
     def push(self, label: str, rank: float, mandatory: bool, style: str = "") -> _Node:
-        same = next((i for i in range(len(self.stack) - 1, -1, -1)
-                     if style and self.stack[i].style == style), None)
+        same = None
+        if style:
+            for i in range(len(self.stack) - 1, -1, -1):
+                if self.stack[i].style == style:
+                    same = i
+                    break
         if same is not None:
             # A numbering kind seen above is a sibling of that item (2. after 1.).
             del self.stack[same:]
@@ -750,7 +789,13 @@ class _Outline:
         self.scopes.append(_Scope(mandatory, depth, parent_rank))
 
     def mandatory(self) -> bool:
-        return any(n.mandatory for n in self.stack) or any(s.mandatory for s in self.scopes)
+        for n in self.stack:
+            if n.mandatory:
+                return True
+        for s in self.scopes:
+            if s.mandatory:
+                return True
+        return False
 
     def ref(self, extra: str = "") -> str:
         labels = [n.label for n in self.stack if n.label] + ([extra] if extra else [])
@@ -813,7 +858,7 @@ def _row(block: Block, outline: _Outline, found: list[_Found], hints: list) -> N
     norm = _norm(text)
     whole, _back, spans = _marks(norm, 0)
     base = outline.mandatory() or block.mandatory or whole
-    scoring = block.scoring or bool(_SCORING_RE.search(norm))
+    scoring = block.scoring or _awards_points(norm)
     _analyse(text, norm, 0, base, spans, outline, block.label, scoring, found, hints, topic=None)
 
 
@@ -874,7 +919,7 @@ def _line(block: Block, outline: _Outline, found: list[_Found], hints: list) -> 
             base = outline.mandatory() or star or whole
     if back:
         _mark_back(found, parent, outline)
-    scoring = bool(_SCORING_RE.search(content))
+    scoring = _awards_points(content)
     topic = None
     colon = _TOPIC_RE.match(content)
     if colon:
@@ -892,7 +937,8 @@ def _marks(norm: str, pos: int) -> tuple[bool, bool, list[tuple[int, int]]]:
     legend (标注★的为实质性条款) marks nothing, and neither does the legend's phrase.
     """
     content = norm[pos:]
-    legend = bool(_LEGEND_RE.search(content))
+    has_star = "★" in content or "☆" in content
+    legend = has_star and bool(_LEGEND_RE.search(content))  # every legend names a ★ or ☆
     phrase = None if legend else _MANDATORY_RE.search(content)
     starts: list[int] = []
     ends: list[int] = []
@@ -916,7 +962,7 @@ def _marks(norm: str, pos: int) -> tuple[bool, bool, list[tuple[int, int]]]:
             whole = True
         else:
             spans.append((s, e))
-    for m in _STAR_RE.finditer(norm, pos) if ("★" in content or "☆" in content) else ():
+    for m in _STAR_RE.finditer(norm, pos) if has_star else ():
         if legend and _LEGEND_RE.search(norm[max(pos, m.start() - 4):m.end() + 4]):
             continue
         spans.append((m.start(), sentence_of(m.start())[1]))
@@ -926,7 +972,7 @@ def _marks(norm: str, pos: int) -> tuple[bool, bool, list[tuple[int, int]]]:
 
 
 def _is_title(content: str) -> bool:
-    bare = _PARENTHESIS_RE.sub("", content).strip()
+    bare = (_PARENTHESIS_RE.sub("", content) if "(" in content or "（" in content else content).strip()
     return len(bare) <= 20 and not _COMMA_RE.search(bare)
 
 
@@ -967,17 +1013,46 @@ class _Cand:
     clause_start: int | None = None
 
 
+# What _requirements_of finds in a block: (metric, op, value, unit, mandatory, text, scoring)
+# for each requirement, and the (metric, hint) scoring hints.
+_Analysis = tuple[tuple[tuple, ...], tuple[tuple[str, str], ...]]
+
+
 def _analyse(raw: str, norm: str, offset: int, base: bool, spans: list[tuple[int, int]],
              outline: _Outline, label: str, scoring: bool, found: list[_Found], hints: list,
              topic: str | None, allow_other: bool = True) -> None:
     """Find the requirements of one block's content (`raw`, normalised as `norm`); `offset` is
-    where the content starts in the line, for the mandatory `spans`."""
+    where the content starts in the line, for the mandatory `spans`.
+
+    A tender repeats whole lines (the same clause under every lot): what a line yields depends
+    only on its text and the arguments below, so each distinct line is analysed once a document;
+    only where it stands (ref, path) is the outline's.
+    """
+    key = (raw, offset, base, tuple(spans), scoring, topic, allow_other)
+    analysis = outline.analysed.get(key)
+    if analysis is None:
+        analysis = outline.analysed[key] = _requirements_of(raw, norm, offset, base, spans, scoring,
+                                                            topic, allow_other)
+    reqs, block_hints = analysis
+    hints.extend(block_hints)
+    if not reqs:
+        return
+    ref, path = outline.ref(label), outline.path()
+    for metric, op, value, unit, mandatory, text, scoring_text in reqs:
+        found.append(_Found(metric, op, value, unit, mandatory, text, ref, scoring_text, path))
+
+
+def _requirements_of(raw: str, norm: str, offset: int, base: bool, spans: list[tuple[int, int]],
+                     scoring: bool, topic: str | None, allow_other: bool) -> _Analysis:
+    """The requirements of one block's content and its scoring hints, before the outline
+    places them; see `_analyse`."""
+    hints: list[tuple[str, str]] = []
     keywords = _keywords(norm)
     quantities = find_quantities(raw) if _DIGIT_RE.search(norm) else []
     if "当日" in norm or "当天" in norm or ("培训" in norm and quantities):
         quantities = _with_spoken_counts(norm, quantities)
     if not keywords and not quantities and not _OTHER_WORDS_RE.search(norm) and not (base or spans):
-        return
+        return (), ()
     complaint_topic = topic is not None and "投诉" in topic
     complaint_block = complaint_topic or bool(_COMPLAINT_RE.search(norm))
 
@@ -1026,7 +1101,7 @@ def _analyse(raw: str, norm: str, offset: int, base: bool, spans: list[tuple[int
                     and not _OTHER_WORDS_RE.search(norm, c0, c1):
                 continue
             kws = keywords[ki:kj]
-            metrics = {k.metric for k in kws}
+            metrics = set(map(_METRIC_OF, kws)) if kws else _NO_METRICS
             if "completion" in metrics or "trainee" in metrics:
                 # 完成更换 / 完成修复: the verb after 完成 says what is finished.
                 kws = [k for i, k in enumerate(kws) if not (
@@ -1040,10 +1115,11 @@ def _analyse(raw: str, norm: str, offset: int, base: bool, spans: list[tuple[int
                     and not mandatory_at(c0)):
                 continue
             cands = _clause_candidates(norm, c0, c1, kws, qs, previous_metric, scoring) if qs else []
-            conditions = [c for c in cands if c.condition]
+            conditions = [c for c in cands if c.condition] if cands else []
             if conditions:
                 cands = [c for c in cands if not c.condition]
-            follow = next((k.metric for k in kws if k.metric in _TRIGGERED and not k.negated), None)
+            follow = next((k.metric for k in kws if k.metric in _TRIGGERED and not k.negated),
+                          None) if not metrics.isdisjoint(_TRIGGERED) else None
             if follow:
                 source = conditions or pending
                 if source and source[0].unit in _UNITS[follow]:
@@ -1082,16 +1158,15 @@ def _analyse(raw: str, norm: str, offset: int, base: bool, spans: list[tuple[int
             if metric not in covered:
                 hints.append((metric, scoring_text or _clean(raw)))
                 covered.add(metric)
-    if not block_cands:
-        return
-    ref, path = outline.ref(label), outline.path()
     numeric = {c.metric for c, _ in block_cands if c.op != "present"}
+    reqs = []
     for c, text in block_cands:
         if c.op == "present" and c.metric in _PRESENT_IF_NO_NUMBER and c.metric in numeric:
             continue
         value, unit = _whole(c.value, c.unit, c.metric)
-        found.append(_Found(c.metric, c.op, value, unit, mandatory_at(c.start), text, ref,
-                            scoring_text if (scoring and c.metric != "other") else None, path))
+        reqs.append((c.metric, c.op, value, unit, mandatory_at(c.start), text,
+                     scoring_text if (scoring and c.metric != "other") else None))
+    return tuple(reqs), tuple(hints)
 
 
 def _other_wanted(norm: str, c0: int, c1: int, qs: list, metrics: set[str], own: list[str],
@@ -1143,6 +1218,8 @@ _NOT_METRICS = {"exclude", "delivery", "completion"}
 _NEGATABLE = {"response_time", "onsite_arrival", "repair_completion", "replacement_time",
               "substitute_equipment", "local_office", "completion", "complaint_response"}
 _TRIGGERED = ("substitute_equipment", "replacement_time")
+_NO_METRICS: frozenset[str] = frozenset()  # the metrics of a clause without keywords, shared
+_METRIC_OF = operator.attrgetter("metric")  # in C: no comprehension frame on every clause
 _PRESENT_IF_NO_NUMBER = ("training", "spare_parts", "return_visit", "substitute_equipment")
 
 
@@ -1187,6 +1264,7 @@ _PRESENT_HINT_RE = re.compile(r"[X×x_＿□○*＊]|\s{3}|立即|即时|立刻|
 
 _OPEN, _CLOSE = "(（[【", ")）]】"
 _SEPARATOR_RE = re.compile(r"[(（\[【)）\]】，,：:|]")
+_OPEN_RE = re.compile(r"[(（\[【]")
 
 
 MAX_CLAUSE = 160  # a longer "clause" has lost its punctuation; cut it so work stays linear
@@ -1195,13 +1273,13 @@ MAX_CLAUSE = 160  # a longer "clause" has lost its punctuation; cut it so work s
 def _clauses(sentence: str, s0: int) -> list[tuple[int, int]]:
     """Clause spans of a sentence, cut at ，：| outside brackets."""
     spans = _clause_spans(sentence, s0)
-    if all(b - a <= MAX_CLAUSE for a, b in spans):
+    if len(sentence) <= MAX_CLAUSE or all(b - a <= MAX_CLAUSE for a, b in spans):
         return spans
     return [(i, min(i + MAX_CLAUSE, b)) for a, b in spans for i in range(a, b, MAX_CLAUSE)]
 
 
 def _clause_spans(sentence: str, s0: int) -> list[tuple[int, int]]:
-    if not any(ch in sentence for ch in _OPEN):
+    if _OPEN_RE.search(sentence) is None:
         return [(s0 + c.start(), s0 + c.end()) for c in _CLAUSE_RE.finditer(sentence)]
     out, start, depth = [], 0, 0
     for m in _SEPARATOR_RE.finditer(sentence):
@@ -1238,9 +1316,7 @@ def _clause_candidates(norm: str, c0: int, c1: int, kws: list[_Kw], qs: list, in
                        scoring: bool) -> list[_Cand]:
     """Tie each quantity of one clause to the keyword that governs it."""
     out: list[_Cand] = []
-    real = [k for k in kws if k.metric not in ("exclude", "delivery", "completion")]
-    excluded = [k for k in kws if k.metric == "exclude"]
-    delivery = [k for k in kws if k.metric == "delivery"]
+    real, excluded, delivery = _split_keywords(kws)
     last_metric: str | None = None
     last_end = -1
     for qi, q in enumerate(qs):
@@ -1261,8 +1337,9 @@ def _clause_candidates(norm: str, c0: int, c1: int, kws: list[_Kw], qs: list, in
             if not any(abs(k.start - q.start) <= 12 or abs(q.end - k.end) <= 12 for k in excluded):
                 out.append(_Cand("service_hours", ">=", str(qv), None, q.start, q.end, quantity=qv))
             continue
-        if qv.value <= 0 or _INCREMENT_RE.search(norm[max(c0, q.start - 4):q.start]) \
-                or _PAST_RE.search(norm[max(c0, q.start - 3):q.start]):
+        if qv.value <= 0 or (norm.find("每", max(c0, q.start - 4), q.start) >= 0  # cheap test first
+                             and _INCREMENT_RE.search(norm, max(c0, q.start - 4), q.start)) \
+                or _PAST_RE.search(norm, max(c0, q.start - 3), q.start):
             last_end = q.end
             continue
         if scoring and _NO_POINTS_RE.search(norm[q.end:c1]):
@@ -1317,6 +1394,21 @@ def _clause_candidates(norm: str, c0: int, c1: int, kws: list[_Kw], qs: list, in
         last_metric = metric
         inherited = metric
     return out
+
+
+def _split_keywords(kws: list[_Kw]) -> tuple[list[_Kw], list[_Kw], list[_Kw]]:
+    """The keywords of a clause that can govern a number, the excluding ones, the delivery ones."""
+    real: list[_Kw] = []
+    excluded: list[_Kw] = []
+    delivery: list[_Kw] = []
+    for k in kws:
+        if k.metric == "exclude":
+            excluded.append(k)
+        elif k.metric == "delivery":
+            delivery.append(k)
+        elif k.metric != "completion":
+            real.append(k)
+    return real, excluded, delivery
 
 
 def _shared_verb(norm: str, q, qs: list, qi: int, kws: list[_Kw], c1: int) -> str | None:
@@ -1432,22 +1524,41 @@ def _governing(norm: str, q, qv: Quantity, kws: list[_Kw], qs: list, c0: int, c1
                qi: int) -> str | None:
     """The metric whose keyword governs quantity q: the verb after a deadline (2小时内到达现场),
     else the noun before (质保期不少于3年), else the noun after (不少于6人的售后服务团队)."""
-    prev_q_end = next((o.end for o in reversed(qs[max(0, qi - 3):qi])
-                       if not isinstance(o.quantity, ServiceHours)), c0)
-    next_q_start = next((o.start for o in qs[qi + 1:qi + 4] if not isinstance(o.quantity, ServiceHours)),
-                        c1)
-    fits = [k for k in kws if k.anchor and qv.unit in _UNITS.get(k.metric, ())]
-    strong = [k for k in fits if not k.weak]
+    # The reach of q ends at the quantity before and after it (up to 3 away; service hours
+    # such as 7×24 do not count).
+    prev_q_end = c0
+    for o in qs[max(0, qi - 3):qi][::-1]:
+        if not isinstance(o.quantity, ServiceHours):
+            prev_q_end = o.end
+            break
+    next_q_start = c1
+    for o in qs[qi + 1:qi + 4]:
+        if not isinstance(o.quantity, ServiceHours):
+            next_q_start = o.start
+            break
+    strong: list[_Kw] = []
+    weak: list[_Kw] = []
+    unit = qv.unit
+    for k in kws:
+        if k.anchor and unit in _UNITS.get(k.metric, ()):
+            (weak if k.weak else strong).append(k)
+    if not strong and not weak:
+        return None
     deadline = _DEADLINE_RE.match(norm, q.end, c1)
     return (_nearest(norm, q, strong, prev_q_end, next_q_start, deadline)
-            or _nearest(norm, q, [k for k in fits if k.weak], prev_q_end, next_q_start, deadline))
+            or _nearest(norm, q, weak, prev_q_end, next_q_start, deadline))
 
 
 def _nearest(norm: str, q, fits: list[_Kw], prev_q_end: int, next_q_start: int, deadline) -> str | None:
-    # 项目经理1名、驻场工程师: an enumeration comma ends what a number can reach forward.
-    after = [k for k in fits if q.end <= k.start < next_q_start and k.start - q.end <= 16
-             and "、" not in norm[q.end:k.start]]
-    before = [k for k in fits if prev_q_end <= k.end <= q.start]
+    after: list[_Kw] = []
+    before: list[_Kw] = []
+    q0, q1 = q.start, q.end
+    for k in fits:  # one pass for both sides
+        # 项目经理1名、驻场工程师: an enumeration comma ends what a number can reach forward.
+        if q1 <= k.start < next_q_start and k.start - q1 <= 16 and "、" not in norm[q1:k.start]:
+            after.append(k)
+        if prev_q_end <= k.end <= q0:
+            before.append(k)
     # 2名经原厂培训认证的维修工程师: the head noun is the last one, after the 的.
     if after:
         head = after[0]
@@ -1456,7 +1567,8 @@ def _nearest(norm: str, q, fits: list[_Kw], prev_q_end: int, next_q_start: int, 
                 head = k
             else:
                 break
-        after = [head] + [k for k in after if k is not head]
+        if head is not after[0]:
+            after = [head] + [k for k in after if k is not head]
     if deadline and after:
         return after[0].metric
     # 培训2名技术人员 / 培训不少于10人: the people are the ones trained.
@@ -1475,13 +1587,12 @@ def _nearest(norm: str, q, fits: list[_Kw], prev_q_end: int, next_q_start: int, 
 
 def _operator(norm: str, q, metric: str, qv: Quantity, c0: int, c1: int) -> tuple[str, bool]:
     """The operator a quantity carries, and whether it is a condition (超过3天的)."""
-    before = norm[max(c0, q.start - 8):q.start]
     last = None
-    for m in _OP_BEFORE_RE.finditer(before):
+    for m in _OP_BEFORE_RE.finditer(norm, max(c0, q.start - 8), q.start):  # the 8 characters before
         last = m
     op = None
     condition = False
-    if last is not None and len(before) - last.end() <= 4:
+    if last is not None and q.start - last.end() <= 4:
         if last.lastgroup == "ge":
             op = ">="
         elif last.lastgroup == "le":
@@ -1584,7 +1695,7 @@ def _looser(new: _Cand, old: _Cand) -> bool:
 def _scoring_text(raw: str) -> str:
     """The scoring rule of a block: the cell that awards points, or the whole line."""
     cells = [c.strip() for c in raw.split("|")]
-    scored = [c for c in cells if _SCORING_RE.search(_norm(c))]
+    scored = [c for c in cells if _awards_points(_norm(c))]
     return _clean(scored[-1] if scored else raw)
 
 
@@ -1623,10 +1734,17 @@ def _value_key(f: _Found) -> tuple:
         return (None,)
     if f.metric == "service_hours":
         return ("sh", str(f.value))
+    return _quantity_key(f.value, f.unit)
+
+
+@functools.lru_cache(maxsize=4096, typed=True)
+def _quantity_key(value, unit) -> tuple:
+    # A tender states 2小时 and 3年 hundreds of times: build and check each Quantity once.
+    # typed=True: 3 and 3.0 stay apart, as str() tells them apart below.
     try:
-        q = Quantity(float(f.value), f.unit)
+        q = Quantity(float(value), unit)
     except Exception:
-        return ("raw", str(f.value), f.unit)
+        return ("raw", str(value), unit)
     return (q.family(), round(q.magnitude(), 6))
 
 
@@ -1637,7 +1755,7 @@ def _merge(found: list[_Found], hints: list[tuple[str, str]]) -> list[Requiremen
     for f in found:
         key = (f.metric, f.op, _value_key(f)) if f.metric != "other" else ("other", f.text)
         if key not in merged:
-            merged[key] = dataclasses.replace(f)
+            merged[key] = f.copy()
             refs[key] = {f.ref: None} if f.ref else {}
             continue
         m = merged[key]
