@@ -57,6 +57,9 @@ class CheckResult:
 
 
 def _comparable(offer, required) -> bool:
+    """Whether a commitment speaks to a requirement's dimension. Working days count with calendar
+    time here, so 5个工作日 against 7天 reaches compare() and is reported as 需人工确认, while a
+    training head-count never answers a training-days requirement."""
     if isinstance(required, ServiceHours):
         return isinstance(offer, ServiceHours)
     return isinstance(offer, Quantity) and (offer.comparable_with(required) or
