@@ -488,7 +488,8 @@ _KEYWORDS: dict[str, tuple[str, ...]] = {
         "免费质保", "原厂质保",
         "原厂保修", "整机质保", "整机保修", "质保", "保修", "包修"),
     "response_time": (
-        "响应时间", "响应", "答复", "回复", "回应"),
+        "响应时间", "响应", "答复", "回复", "回应", "远程指导", "远程诊断", "远程支持", "远程技术支持",
+        "远程协助"),
     "onsite_arrival": (
         "到达现场", "到达用户现场", "到达采购人现场", "赶到现场", "赶赴现场", "抵达现场", "到现场",
         "到场", "上门", "到达", "抵达", "赶到", "派员", "派人", "到院", "到校", "到馆", "赶往现场",
@@ -502,7 +503,8 @@ _KEYWORDS: dict[str, tuple[str, ...]] = {
     "substitute_equipment": (
         "备用机", "备用设备", "备机", "代用设备", "代用机", "替代设备", "替代机", "替代产品",
         "周转机", "周转设备", "备用产品", "借用设备", "临时替代", "代用车", "备用车", "替代车",
-        "周转车", "代步车", "替换机", "替换设备", "应急设备", "临时设备", "备用车辆", "代用车辆"),
+        "周转车", "代步车", "替换机", "替换设备", "应急设备", "临时设备", "备用车辆", "代用车辆",
+        "备用终端", "替换装置", "备用装置", "备用模块", "替代装置", "替换终端", "替换模块"),
     "local_office": (
         "售后服务机构", "服务机构", "售后服务网点", "服务网点", "维修网点", "维修站", "服务站",
         "办事处", "分支机构", "常驻机构", "售后服务中心", "服务中心", "维修中心", "本地化服务",
@@ -514,7 +516,7 @@ _KEYWORDS: dict[str, tuple[str, ...]] = {
         "维保人员", "驻场人员", "项目组人员", "专职人员", "人员配置", "人数", "服务小组", "团队",
         "人员"),
     "engineer_count": (
-        "工程师", "技术人员", "维修人员", "技术支持人员", "专业人员", "技术骨干"),
+        "工程师", "技术人员", "维修人员", "技术支持人员", "专业人员", "技术骨干", "电工", "持证人员"),
     "training": ("培训人数", "培训人次", "培训时间", "培训天数", "培训次数", "培训课时", "培训时长",
                  "培训人员", "受训人员", "参训人员", "培训",),
     "spare_parts": ("备品备件", "备件", "零配件", "配件", "零部件", "易损件", "备品"),
@@ -668,8 +670,20 @@ _SPARE_PRESENT_RE = re.compile(
     r"(?:建立|设立|设置|储备|备有|建有|提供|配备)[^，,。；;|]{0,10}?(?:备品备件库|备件库|备品备件|备件中心|"
     r"备件仓库)")
 _PERIOD = r"每\s*(?:半|[0-9一二三四五六七八九十两]+\s*个?)?\s*(?:年|季度?|月|周|星期|旬)"
-_VISIT_PRESENT_RE = re.compile(r"(?:定期|定时|不定期|回访制度|建立[^，,。；;|]{0,6}回访|"
+_VISIT_PRESENT_RE = re.compile(r"(?:定期|定时|不定期|回访制度|建立[^，,。；;|]{0,6}回访|满意度[^，,。；;|]{0,4}回访|"
+                               r"回访[^，,。；;|]{0,4}满意度|(?:进行|开展|组织|做好)[^，,。；;|]{0,6}回访|"
                                rf"{_PERIOD}[^，,。；;|]{{0,8}}?回访|回访[^，,。；;|]{{0,4}}?{_PERIOD})")
+# 按设备总量的2%储备备品备件 / 提供3%的备用模块: a stock as a share of the units is a spare-parts
+# demand (present: a percentage is no time to compare), not a substitute for a repair.
+_SPARE_NOUNS = (r"(?:备品备件|备件|备品|零配件|配件|易损件|备用(?:终端|模块|装置|设备|部件|机|产品)|"
+                r"替换(?:装置|终端|模块))")
+_SPARE_PERCENT_RE = re.compile(r"(?:[0-9]+(?:\.[0-9]+)?\s*[%％]|百分之[0-9一二三四五六七八九十点]+)"
+                               rf"[^，,。；;|]{{0,8}}?{_SPARE_NOUNS}"
+                               rf"|{_SPARE_NOUNS}[^，,。；;|]{{0,8}}?[0-9]+(?:\.[0-9]+)?\s*[%％]")
+# 省内设有原厂备件库 / 本市设有备件仓库: a warehouse in the buyer's province or city is a local office.
+_LOCAL_STORE_RE = re.compile(
+    r"(?:本地|本区|本市|本县|本省|当地|所在地|所在市|所在区|所在县|所在省|市内|区内|县内|省内|全省|省会|城区)"
+    r"[^，,。；;|]{0,10}?(?:备品备件|备件|配件)?(?:库|仓库|中心|储备点)")
 # Metrics whose demand without a number is itself the requirement, with the words that say so.
 _PRESENT_RULES = (
     ("local_office", _OFFICE_PRESENT_RE),
@@ -1161,7 +1175,9 @@ def _requirements_of(raw: str, norm: str, offset: int, base: bool, spans: list[t
     numeric = {c.metric for c, _ in block_cands if c.op != "present"}
     reqs = []
     for c, text in block_cands:
-        if c.op == "present" and c.metric in _PRESENT_IF_NO_NUMBER and c.metric in numeric:
+        # (每月回访1次，每半年上门回访一次: the visits per half year are a demand of their own.)
+        if c.op == "present" and c.metric in _PRESENT_IF_NO_NUMBER and c.metric in numeric \
+                and not (c.metric == "return_visit" and c.clause_start is not None):
             continue
         value, unit = _whole(c.value, c.unit, c.metric)
         reqs.append((c.metric, c.op, value, unit, mandatory_at(c.start), text,
@@ -1359,6 +1375,9 @@ def _clause_candidates(norm: str, c0: int, c1: int, kws: list[_Kw], qs: list, in
                 # inherited from the clauses before.)
                 metric = inherited
         last_end = q.end
+        if metric == "staff_count" and qv.unit == "person" \
+                and _CERTIFIED_RE.search(norm, max(c0, q.start - 24), q.start):
+            metric = "engineer_count"  # 维保人员中持有…证书的不少于3人: certified technical staff
         if qv.unit == "person" and metric in (None, "staff_count", "engineer_count") \
                 and _ROLE_BEFORE_RE.search(norm, max(0, q.start - 8), q.start):
             continue  # 其中项目经理1名: a role in the team, not a head count of its staff
@@ -1457,6 +1476,7 @@ def _round_the_clock(norm: str, q, c0: int, c1: int, kws: list[_Kw]) -> bool:
                 or _CLOCK_AFTER_RE.match(norm, q.end, c1))
 
 
+_CERTIFIED_RE = re.compile(r"持证|(?:持有|取得|具有|具备)[^，,。；;、]{0,14}(?:证书|证|资格|执照)")
 _ROLE_BEFORE_RE = re.compile(r"(?:项目经理|负责人|经理|主管|组长|队长|总监|联系人|联络人|协调人|调度员?|主任|班长)"
                              r"[^，,。；;、0-9一二三四五六七八九十两]{0,3}$")
 _VISIT_PERIOD_RE = re.compile(
@@ -1639,6 +1659,15 @@ def _present_candidates(clause: str, c0: int, kws: list[_Kw], metrics: set[str],
                     and k.metric in ("response_time", "onsite_arrival") and not k.negated), None)
         if hit:
             add(hit.metric, m.start())
+    if "%" in clause or "％" in clause or "百分之" in clause:
+        m = _SPARE_PERCENT_RE.search(clause)
+        if m:
+            add("spare_parts", m.start())
+            have.add("substitute_equipment")
+    if "spare_parts" in metrics and "local_office" not in have:
+        m = _LOCAL_STORE_RE.search(clause)
+        if m and not _NEGATION_RE.search(clause, max(0, m.start() - 3), m.start()):
+            add("local_office", m.start())
     for metric, pattern in _PRESENT_RULES:
         if metric in metrics and metric not in have:
             m = pattern.search(clause)
@@ -1748,12 +1777,49 @@ def _quantity_key(value, unit) -> tuple:
     return (q.family(), round(q.magnitude(), 6))
 
 
+_SUBJECT_CUT_RE = re.compile(r".*[，,：:；;的]")
+_SUBJECT_GENERAL_RE = re.compile(
+    r"投标人|中标人|供应商|成交人|乙方|卖方|必须|应当|应|须|需|要求|承诺|提供|保证|确保|其中|本项目|本次|项目|"
+    r"采购|所投|所供|所有|全部|整体|系统|各类|各项|设备|产品|货物|硬件|免费|原厂|均|为|在|内|期|之|及|和|、|\s")
+
+
+@functools.lru_cache(maxsize=4096)
+def _subject(metric: str, text: str) -> str:
+    """What a requirement is about, from the words before its keyword: 电池、电机 in 电池、电机质保期
+    不少于8年, 车身骨架防腐 in 车身骨架防腐质保期8年; "" when the words name no particular part."""
+    norm = _norm(text)
+    for _term, m, k0, _k1 in _keyword_matches(norm):
+        if m == metric:
+            break
+    else:
+        return ""
+    before = _SUBJECT_CUT_RE.sub("", norm[:k0])
+    if not before or _DIGIT_RE.search(before) or len(before) > 16:
+        return ""
+    return _SUBJECT_GENERAL_RE.sub("", before)
+
+
+_SUBJECT_METRICS = ("warranty_period",)  # demands made per part of the goods
+
+
 def _merge(found: list[_Found], hints: list[tuple[str, str]]) -> list[Requirement]:
-    """One requirement per (metric, op, value): refs joined with ；, mandatory if any place is."""
+    """One requirement per (metric, op, value): refs joined with ；, mandatory if any place is.
+
+    The same demand on two different parts (电池、电机质保期8年 and 车身骨架防腐质保期8年) is two
+    requirements: a place joins a requirement unless both name their subject and the subjects differ."""
     merged: dict[tuple, _Found] = {}
     refs: dict[tuple, dict[str, None]] = {}   # an ordered set
     for f in found:
         key = (f.metric, f.op, _value_key(f)) if f.metric != "other" else ("other", f.text)
+        if key in merged and f.metric in _SUBJECT_METRICS:
+            subject = _subject(f.metric, f.text)
+            n = 0
+            while key in merged:
+                theirs = _subject(merged[key].metric, merged[key].text)
+                if not subject or not theirs or subject == theirs:
+                    break
+                n += 1
+                key = key[:3] + (n,)
         if key not in merged:
             merged[key] = f.copy()
             refs[key] = {f.ref: None} if f.ref else {}

@@ -22,6 +22,7 @@ HERE = Path(__file__).parent
 OWN = HERE / "extract_passages"
 SHARED = HERE / "extract_samples"  # a copy of ../shared/samples, so CI has them on any checkout
 HELD_OUT = HERE / "extract_heldout"  # written without reading the extractor; see its README
+HELD_OUT_2 = HERE / "extract_heldout2"  # a second such set; see its README
 SUFFIXES = (".txt", ".md", ".docx", ".pdf")
 
 
@@ -81,7 +82,7 @@ def score(path: Path) -> tuple[int, int, int, list, list]:
 
 def passages() -> list[Path]:
     out = []
-    for folder in (SHARED, OWN, HELD_OUT):
+    for folder in (SHARED, OWN, HELD_OUT, HELD_OUT_2):
         if folder.is_dir():
             out += [p for p in sorted(folder.iterdir())
                     if p.suffix in SUFFIXES and p.with_suffix(".expected.yaml").exists()]
@@ -591,3 +592,39 @@ def test_a_role_in_a_team_is_not_an_engineer_count() -> None:
         ("staff_count", ">=", 5, "person", False), ("engineer_count", ">=", 3, "person", False)]
     assert reqs("其中项目经理1名、高级工程师2名。") == [("engineer_count", ">=", 2, "person", False)]
     assert one("质保期延长至5年。", "warranty_period").value == 5
+
+
+# ---------------------------------------------------------------- merging, spares, wording
+
+
+def test_same_value_for_different_parts_stays_two_requirements() -> None:
+    got = reqs("1. ★电池、电机质保期不少于8年。\n2. 车身骨架防腐质保期8年。")
+    assert got == [("warranty_period", ">=", 8, "year", True), ("warranty_period", ">=", 8, "year", False)]
+    # A general restatement (质保期为36个月) is the same requirement.
+    got = reqs("1. ★整机质保期不少于3年。\n2. 本项目质保期为36个月。")
+    assert got == [("warranty_period", ">=", 3, "year", True)]
+
+
+def test_monthly_and_half_yearly_visits_are_two_requirements() -> None:
+    assert reqs("质保期内每月电话回访1次，每半年上门回访一次。") == [
+        ("return_visit", ">=", 1, "times", False), ("return_visit", "present", None, None, False)]
+    assert one("每季度提交维保报告，并进行满意度回访。", "return_visit").op == "present"
+
+
+def test_spare_stock_as_a_percentage_is_present() -> None:
+    for text in ("按设备总量的2%储备备品备件。", "投标人须提供3%的备用模块。", "校内储备不少于5%的备用终端。"):
+        assert reqs(text) == [("spare_parts", "present", None, None, False)], text
+
+
+def test_local_spare_warehouse_is_a_local_office() -> None:
+    for text in ("投标人在省内设有原厂备件库。", "供应商须在本市设有备件仓库。"):
+        assert one(text, "local_office").op == "present"
+
+
+def test_certified_staff_and_remote_guidance_and_substitute_nouns() -> None:
+    assert reqs("维保人员中持有特种设备作业证书的不少于3人。") == [("engineer_count", ">=", 3, "person", False)]
+    assert reqs("持证电工不少于2人。") == [("engineer_count", ">=", 2, "person", False)]
+    assert reqs("接报后1小时内远程指导。") == [("response_time", "<=", 1, "hour", False)]
+    assert reqs("无法及时修复的，3日内提供替换装置。") == [("substitute_equipment", "<=", 3, "day", False)]
+    assert reqs("终端故障2个工作日内无法修复的，须提供备用终端。") == [
+        ("substitute_equipment", "<=", 2, "workday", False)]
