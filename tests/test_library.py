@@ -230,3 +230,13 @@ def test_corrupt_cache_is_ignored(lib_root):
     library.load(lib_root)
     (lib_root / library.CACHE_NAME).write_bytes(b"garbage")
     assert library.load(lib_root).issues == []
+
+
+def test_parallel_cold_load_gives_the_same_library(lib_root, monkeypatch):
+    """Parsing in worker processes (as a large cold load does) yields what a serial parse does."""
+    write(lib_root, "warranty/warranty-period/v2.yaml", "id: [\n")
+    serial = library.load(lib_root, use_cache=False)
+    monkeypatch.setattr(library, "PARALLEL_FROM", 1)
+    parallel = library.load(lib_root, use_cache=False)
+    assert parallel.summary() == serial.summary()
+    assert parallel.version("warranty-period", 1) == serial.version("warranty-period", 1)
