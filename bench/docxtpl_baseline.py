@@ -15,9 +15,6 @@ from bidkit import docx_xml
 from bidkit.compose import Chapter, Heading, Paragraph, Table
 from bidkit.render_docx import DEFAULT_HOUSE_STYLE
 
-TABLES = ("售后服务承诺一览表", "售后服务人员配置表", "售后服务网点", "售后服务偏离表")
-
-
 def build_template(path: Path, chapter: Chapter) -> Path:
     doc = docx.Document(str(DEFAULT_HOUSE_STYLE))
     docx_xml.clear_body(doc)

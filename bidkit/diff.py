@@ -93,10 +93,6 @@ class VersionDiff:
     title: list[TextChange] = field(default_factory=list)
     params: list[ParamChange] = field(default_factory=list)
 
-    @property
-    def changed(self) -> bool:
-        return bool(self.params) or any(c.op != "equal" for c in self.text + self.title)
-
     def to_json(self) -> dict:
         return {"id": self.clause_id, "from": self.old.version, "to": self.new.version,
                 "note": self.new.note,

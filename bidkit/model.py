@@ -32,7 +32,6 @@ Op = Literal[">=", "<=", "==", "present"]
 ParamType = Literal["duration", "count", "text", "choice", "bool", "service_hours"]
 ReviewEvent = Literal["approved", "retired"]
 Status = Literal["draft", "approved", "retired"]
-DeviationStatus = Literal["正偏离", "无偏离", "负偏离", "未响应", "需人工确认"]
 
 ParamValue = Quantity | ServiceHours | str | bool
 
