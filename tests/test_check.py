@@ -11,6 +11,7 @@ from bidkit import bidfile, library
 from bidkit.check import check, deviation_rows
 from bidkit.errors import BidError
 from bidkit.model import Bid, ClauseChoice, Requirement
+from tests.conftest import library_with_clause
 from tests.test_cli import run
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -82,17 +83,8 @@ def test_present_requirement_needs_an_office(demo, lib):
 
 def test_conflicting_clauses(demo, tmp_path):
     """Two clauses committing one metric to different values contradict each other (3年 vs 24个月)."""
-    import shutil
-    root = tmp_path / "lib"
-    shutil.copytree(ROOT / "clause_library", root)
-    folder = root / "warranty" / "warranty-short"
-    folder.mkdir()
-    (folder / "v1.yaml").write_text(
-        "id: warranty-short\nversion: 1\ncategory: warranty\ntitle: 整机保修\nauthor: 李明\n"
-        "created: 2026-11-01T10:00:00+08:00\nparams:\n  months: {label: 保修期, type: duration, "
-        "default: 24 month, metric: warranty_period}\ntext: 整机保修{{ months }}。\n", encoding="utf-8")
-    lib = library.load(root)
-    library.record_review(root, lib, "warranty-short", 1, "approved", "周律师")
+    root = library_with_clause(tmp_path, "warranty-short", "  months: {label: 保修期, type: duration, "
+                               "default: 24 month, metric: warranty_period}", "整机保修{{ months }}。")
     demo.clauses.append(ClauseChoice(id="warranty-short", version=1))
     result = check(demo, library.load(root))
     conflicts = [f for f in result.findings if f.kind == "conflict"]

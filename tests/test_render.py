@@ -15,6 +15,7 @@ import yaml
 from bidkit import bidfile, library
 from bidkit.compose import Heading, Table, compose
 from bidkit.render_html import render_html
+from tests.conftest import library_with_clause
 from tests.test_cli import run
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -102,16 +103,8 @@ def test_html_escapes_and_drops_control_characters(tmp_path):
 
 def test_template_failing_at_render_time_names_clause_and_parameter(tmp_path):
     """A clause whose template fails when rendered is a blocking finding naming clause, version, name."""
-    root = tmp_path / "lib"
-    shutil.copytree(ROOT / "clause_library", root)
-    folder = root / "warranty" / "warranty-odd"
-    folder.mkdir()
-    (folder / "v1.yaml").write_text(
-        "id: warranty-odd\nversion: 1\ncategory: warranty\ntitle: 质保\nauthor: 李明\n"
-        "created: 2026-11-01T10:00:00+08:00\nparams:\n  years: {label: 年限, type: text, default: 三}\n"
-        "text: '{{ years.missing.deeper }}年'\n", encoding="utf-8")
-    lib = library.load(root)
-    library.record_review(root, lib, "warranty-odd", 1, "approved", "周律师")
+    root = library_with_clause(tmp_path, "warranty-odd", "  years: {label: 年限, type: text, default: 三}",
+                               "'{{ years.missing.deeper }}年'")
     bid = bidfile.read(DEMO)
     from bidkit.model import ClauseChoice
     bid.clauses.append(ClauseChoice(id="warranty-odd", version=1))
