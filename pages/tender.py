@@ -9,13 +9,13 @@ from pydantic import ValidationError
 
 from bidkit import extract
 from bidkit.model import METRICS, Requirement
-from bidkit.yamlio import validation_problems
 from ui.messages import metric_label, op_label, t, unit_label
 from ui.state import get_bid, key, shown_errors
+from ui.widgets import edited_rows, show_row_error
 
 OPS = [">=", "<=", "==", "present"]
 UNITS = ["", "minute", "hour", "day", "workday", "week", "month", "year", "person", "times"]
-COLUMNS = ("mandatory", "metric", "op", "value", "unit", "text", "ref")
+COLUMNS = ("mandatory", "metric", "op", "value", "unit", "text", "ref", "scoring")
 
 
 def extract_upload(name: str, data: bytes) -> list[Requirement]:
@@ -66,15 +66,11 @@ def _requirement(row: dict) -> Requirement:
 
 
 def requirements_table() -> None:
-    """The bid's requirements as an editable table; deltas are applied to a fixed base (streamlit#7749)."""
+    """The bid's requirements as an editable table; the scoring hint rides along in a hidden column."""
     bid = get_bid()
-    editor_key = key("requirements", st.session_state.get("requirements_gen", 0))
-    if editor_key not in st.session_state:
-        st.session_state[f"{editor_key}:base"] = [_row(r) for r in bid.requirements]
-        st.session_state[f"{editor_key}:scoring"] = [r.scoring for r in bid.requirements]
-    base = st.session_state[f"{editor_key}:base"]
     st.subheader(t("tender.table"))
-    st.data_editor(base, key=editor_key, num_rows="dynamic", width="stretch", column_config={
+    kept = edited_rows([_row(r) for r in bid.requirements],
+                       key("requirements", st.session_state.get("requirements_gen", 0)), {
         "mandatory": st.column_config.CheckboxColumn(t("col.mandatory"), width=90),
         "metric": st.column_config.SelectboxColumn(t("col.metric"), options=list(METRICS), required=True,
                                                    format_func=metric_label, width=120),
@@ -84,30 +80,18 @@ def requirements_table() -> None:
         "unit": st.column_config.SelectboxColumn(t("col.unit"), options=UNITS, width=80, format_func=unit_label),
         "text": st.column_config.TextColumn(t("col.text"), width="large"),
         "ref": st.column_config.TextColumn(t("col.ref"), width=120),
-    })
-    delta = st.session_state.get(editor_key) or {}
-    rows = [dict(r) for r in base]
-    scoring = list(st.session_state[f"{editor_key}:scoring"])
-    for index, change in (delta.get("edited_rows") or {}).items():
-        rows[int(index)].update(change)
-    for added in delta.get("added_rows") or []:
-        rows.append({"mandatory": False, "metric": "other", "op": "present", **added})
-        scoring.append(None)
-    deleted = set(delta.get("deleted_rows") or [])
+        "scoring": None,
+    }, {"mandatory": False, "metric": "other", "op": "present", "scoring": None})
     requirements = []
-    for index, row in enumerate(rows):
-        if index in deleted:
-            continue
+    for index, row in kept:
         try:
-            requirements.append(_requirement({**row, "scoring": scoring[index]}))
+            requirements.append(_requirement(row))
         except (ValidationError, ValueError) as exc:
-            message = "; ".join(p.message for p in validation_problems("", exc)) \
-                if isinstance(exc, ValidationError) else str(exc)
-            st.error(t("compose.rows_invalid", row=index + 1, message=message))
+            show_row_error(index, exc)
     bid.requirements = requirements
-    hints = [r for r in requirements if r.scoring]
-    for r in hints:
-        st.caption(f"{metric_label(r.metric)} · {r.scoring}")
+    for r in requirements:
+        if r.scoring:
+            st.caption(f"{metric_label(r.metric)} · {r.scoring}")
 
 
 st.title(t("tender.title"))

@@ -78,37 +78,47 @@ def param_widget(clause_id: str, name: str, spec: ParamSpec, raw: Any) -> Any:
     return value
 
 
-def rows_editor(rows: list[R], model: type[R], columns: dict[str, str], editor_key: str) -> list[R]:
-    """An editable table of pydantic rows.
+def edited_rows(rows: list[dict], editor_key: str, column_config: dict, new_row: dict) -> list[tuple[int, dict]]:
+    """An editable table over `rows`; returns (index, row) for every row the user kept or added.
 
     The editor always gets the rows it started with (kept in session state) and its deltas (edited,
     added, deleted rows) are applied to them, instead of feeding its output back as its data, which
-    loses every second edit (streamlit#7749). Invalid rows are reported and kept out until fixed.
+    loses every second edit (streamlit#7749). A column configured as None stays hidden but is kept.
     """
-    wkey = key("editor", editor_key)
-    if wkey not in st.session_state:
+    if editor_key not in st.session_state:
         # a new editor (first show, or its page was left and its state dropped): start from the rows
-        st.session_state[f"{wkey}:base"] = [{c: getattr(r, c) for c in columns} for r in rows]
-    base = st.session_state[f"{wkey}:base"]
+        st.session_state[f"{editor_key}:base"] = rows
+    base = st.session_state[f"{editor_key}:base"]
+    st.data_editor(base, key=editor_key, num_rows="dynamic", width="stretch", column_config=column_config)
+    delta = st.session_state.get(editor_key) or {}
     data = [dict(row) for row in base]
-    st.data_editor(base, key=wkey, num_rows="dynamic", width="stretch",
-                   column_config={c: st.column_config.TextColumn(label) for c, label in columns.items()})
-    delta = st.session_state.get(wkey) or {}
     for index, change in (delta.get("edited_rows") or {}).items():
         if int(index) < len(data):
-            data[int(index)].update({k: v for k, v in change.items() if k in columns})
-    data += [{c: row.get(c) for c in columns} for row in delta.get("added_rows") or []]
+            data[int(index)].update(change)
+    data += [{**new_row, **added} for added in delta.get("added_rows") or []]
     deleted = set(delta.get("deleted_rows") or [])
+    return [(index, row) for index, row in enumerate(data) if index not in deleted]
+
+
+def show_row_error(index: int, exc: ValidationError | ValueError) -> None:
+    """A row the user typed that does not validate, named by its number."""
+    message = ("; ".join(p.message for p in validation_problems("", exc))
+               if isinstance(exc, ValidationError) else str(exc))
+    st.error(t("compose.rows_invalid", row=index + 1, message=message))
+
+
+def rows_editor(rows: list[R], model: type[R], columns: dict[str, str], editor_key: str) -> list[R]:
+    """An editable table of pydantic rows; invalid rows are reported and kept out until fixed."""
+    kept = edited_rows([{c: getattr(r, c) for c in columns} for r in rows], key("editor", editor_key),
+                       {c: st.column_config.TextColumn(label) for c, label in columns.items()},
+                       dict.fromkeys(columns))
     result = []
-    for index, row in enumerate(data):
-        if index in deleted:
-            continue
+    for index, row in kept:
         clean = {k: (v or "").strip() if isinstance(v, str) or v is None else v for k, v in row.items()}
         if not any(clean.values()):
             continue
         try:
             result.append(model.model_validate(clean))
         except ValidationError as exc:
-            st.error(t("compose.rows_invalid", row=index + 1, message="; ".join(
-                p.message for p in validation_problems("", exc))))
+            show_row_error(index, exc)
     return result
