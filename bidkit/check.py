@@ -201,10 +201,10 @@ def clause_findings(clauses: list[ResolvedClause]) -> list[Finding]:
         if clause.status != "approved":
             findings.append(Finding(kind="status", status="未审批", blocking=True, clause_id=clause.version.id,
                                     message=f"{clause.ref} 的状态为“{STATUS_ZH[clause.status]}”，未经法务审批"))
-        for name, message in clause.problems:
-            kind = "bounds" if ("below the minimum" in message or "above the maximum" in message) else "placeholder"
-            findings.append(Finding(kind=kind, status="超出范围" if kind == "bounds" else "未填写", blocking=True,
-                                    clause_id=clause.version.id, message=f"{clause.ref}：{message}"))
+        for kind, status, problems in (("placeholder", "未填写", clause.problems),
+                                       ("bounds", "超出范围", clause.out_of_bounds)):
+            findings += [Finding(kind=kind, status=status, blocking=True, clause_id=clause.version.id,
+                                 message=f"{clause.ref}：{message}") for _name, message in problems]
         if clause.render_error:
             findings.append(Finding(kind="placeholder", status="无法生成", blocking=True,
                                     clause_id=clause.version.id, message=clause.render_error))

@@ -50,7 +50,8 @@ class ResolvedClause:
     version: ClauseVersion
     status: Status
     values: dict[str, ParamValue] = field(default_factory=dict)
-    problems: list[tuple[str, str]] = field(default_factory=list)  # (parameter, message)
+    problems: list[tuple[str, str]] = field(default_factory=list)  # (parameter, message): unfilled, unknown
+    out_of_bounds: list[tuple[str, str]] = field(default_factory=list)  # (parameter, message)
     text: str | None = None
     render_error: str | None = None
 
@@ -103,7 +104,7 @@ def resolve_clause(choice: ClauseChoice, lib: Library, bid: Bid, index: int) -> 
             continue
         resolved.values[name] = render_values[name] = value
         if message := spec.out_of_bounds(value):
-            resolved.problems.append((name, message))
+            resolved.out_of_bounds.append((name, message))
     for name in sorted(set(choice.params) - set(version.params)):
         resolved.problems.append((name, f"{name} is not a parameter of {resolved.ref}"))
     try:
