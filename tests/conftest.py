@@ -4,9 +4,12 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import yaml
+
 from bidkit import library
 
 ROOT = Path(__file__).resolve().parent.parent
+DEMO_BID = ROOT / "examples" / "demo-bid.yaml"
 
 
 def library_with_clause(tmp_path: Path, clause_id: str, params: str, text: str) -> Path:
@@ -20,3 +23,14 @@ def library_with_clause(tmp_path: Path, clause_id: str, params: str, text: str) 
         f"created: 2026-11-01T10:00:00+08:00\nparams:\n{params}\ntext: {text}\n", encoding="utf-8")
     library.record_review(root, library.load(root), clause_id, 1, "approved", "周律师")
     return root
+
+
+def demo_bid_with_warranty(tmp_path: Path, warranty: str) -> Path:
+    """The demo bid file with another warranty period promised (e.g. one that fails the ★ 3 years)."""
+    bid = yaml.safe_load(DEMO_BID.read_text(encoding="utf-8"))
+    for clause in bid["clauses"]:
+        if clause["id"] == "warranty-period":
+            clause["params"]["warranty_period"] = warranty
+    path = tmp_path / "bid.yaml"
+    path.write_text(yaml.safe_dump(bid, allow_unicode=True), encoding="utf-8")
+    return path

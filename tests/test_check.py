@@ -5,13 +5,12 @@ import json
 from pathlib import Path
 
 import pytest
-import yaml
 
 from bidkit import bidfile, library
 from bidkit.check import check, deviation_rows
 from bidkit.errors import BidError
 from bidkit.model import Bid, ClauseChoice, Requirement
-from tests.conftest import library_with_clause
+from tests.conftest import demo_bid_with_warranty, library_with_clause
 from tests.test_cli import run
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -179,13 +178,7 @@ def test_cli_check_json_and_exit_codes(tmp_path):
     data = json.loads(p.stdout)
     assert data["blocking"] is False
     assert set(data["findings"][0]) == {"requirement", "status", "blocking", "offer", "message"}
-    bid = yaml.safe_load(DEMO.read_text(encoding="utf-8"))
-    for c in bid["clauses"]:
-        if c["id"] == "warranty-period":
-            c["params"]["warranty_period"] = "1 year"
-    bad = tmp_path / "bid.yaml"
-    bad.write_text(yaml.safe_dump(bid, allow_unicode=True), encoding="utf-8")
-    p = run("check", str(bad))
+    p = run("check", str(demo_bid_with_warranty(tmp_path, "1 year")))
     assert p.returncode == 1
     assert "BLOCKING 负偏离" in p.stdout
 

@@ -10,12 +10,11 @@ from pathlib import Path
 
 import docx
 import pytest
-import yaml
 
 from bidkit import bidfile, library
 from bidkit.compose import Heading, Table, compose
 from bidkit.render_html import render_html
-from tests.conftest import library_with_clause
+from tests.conftest import demo_bid_with_warranty, library_with_clause
 from tests.test_cli import run
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -25,16 +24,6 @@ DEMO = ROOT / "examples" / "demo-bid.yaml"
 @pytest.fixture(scope="module")
 def chapter():
     return compose(bidfile.read(DEMO), library.load(ROOT / "clause_library"))
-
-
-def short_warranty_bid(tmp_path: Path) -> Path:
-    bid = yaml.safe_load(DEMO.read_text(encoding="utf-8"))
-    for c in bid["clauses"]:
-        if c["id"] == "warranty-period":
-            c["params"]["warranty_period"] = "2 year"
-    path = tmp_path / "short.yaml"
-    path.write_text(yaml.safe_dump(bid, allow_unicode=True), encoding="utf-8")
-    return path
 
 
 def test_render_demo_bid(tmp_path):
@@ -48,7 +37,7 @@ def test_render_demo_bid(tmp_path):
 
 def test_blocking_bid_renders_only_as_draft(tmp_path):
     """Without --draft a blocking bid exits 1 naming the finding and writes nothing; --draft marks it."""
-    bid = short_warranty_bid(tmp_path)
+    bid = demo_bid_with_warranty(tmp_path, "2 year")
     out = tmp_path / "chapter.docx"
     p = run("render", str(bid), "-o", str(out))
     assert p.returncode == 1 and "blocked" in p.stderr and "warranty-period" in p.stderr
