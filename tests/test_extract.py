@@ -496,7 +496,7 @@ def test_any_text_never_raises(text: str) -> None:
 def test_tender_like_text_never_raises(text: str) -> None:
     for r in extract_text(text):
         assert r.op == "present" or r.value is not None
-        assert r.metric == "service_hours" or r.op == "present" or r.unit in extract._UNITS[r.metric]
+        assert r.metric == "service_hours" or r.op == "present" or r.unit in extract.vocabulary.UNITS[r.metric]
 
 
 # ---------------------------------------------------------------- patterns from the held-out review

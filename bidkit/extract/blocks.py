@@ -1,0 +1,102 @@
+"""Text and tables -> blocks: the units of a tender in document order.
+
+A plain or markdown text gives a block a line; table lines (| a | b | or tab-separated) are
+grouped into row blocks, whose ★ / 实质性 column and scoring header (评分) are read here.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Iterable
+
+from bidkit.extract.marks import LEGEND_RE
+from bidkit.quantity import find_quantities
+
+
+@dataclass(frozen=True)
+class Block:
+    """One unit of a tender in document order: a line or paragraph, a heading, or a table row.
+
+    `level` is a Word heading level (1-9) or a markdown heading level; `mandatory` marks a
+    table row flagged in a ★ / 实质性 column; `scoring` a row of a scoring table (评分标准).
+    `label` is a table row's number (序号), used in its ref.
+    """
+
+    text: str
+    kind: str = "line"  # "line" | "heading" | "row" | "header"
+    level: int | None = None
+    mandatory: bool = False
+    scoring: bool = False
+    label: str = ""
+
+
+_MD_RULE_RE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
+
+
+def _split_row(line: str) -> list[str] | None:
+    """The cells of a markdown (| a | b |) or tab-separated table line, else None."""
+    stripped = line.strip()
+    if stripped.count("|") >= 2 and stripped.startswith("|"):
+        inner = stripped[1:-1] if stripped.endswith("|") else stripped[1:]
+        return [c.strip() for c in inner.split("|")]
+    if stripped.count("\t") >= 2:  # tabs inside the text, not indentation
+        return [c.strip() for c in stripped.split("\t")]
+    return None
+
+
+def text_blocks(lines: Iterable[str]) -> list[Block]:
+    """Blocks of a plain or markdown text: one a line, table lines grouped into rows."""
+    blocks: list[Block] = []
+    table: list[list[str]] = []
+    for line in lines:
+        cells = _split_row(line)
+        if cells is not None:
+            if not _MD_RULE_RE.match(line):
+                table.append(cells)
+            continue
+        if table:
+            blocks.extend(table_blocks(table))
+            table = []
+        if line.strip():
+            blocks.append(Block(line.strip()))
+    if table:
+        blocks.extend(table_blocks(table))
+    return blocks
+
+
+_HEADER_WORD_RE = re.compile(r"序号|编号|条款|项目|内容|要求|参数|指标|评分|分值|得分|标准|说明|名称|备注|响应|偏离|★|实质性")
+_STAR_COLUMN_RE = re.compile(r"^(★|☆|\*|★号|是否★|标★)$|实质性|是否为?★")
+_SCORING_HEADER_RE = re.compile(r"评分|分值|得分|评审因素|评价标准")
+_YES_RE = re.compile(r"^(★|☆|是|√|✓|✔|Y|y|yes|Yes|实质性)$")
+_ROW_LABEL_RE = re.compile(r"^[(（]?\d{1,3}(?:\.\d{1,2})*[)）.．、]?$|^[一二三四五六七八九十]{1,3}$")
+
+
+def table_blocks(rows: list[list[str]]) -> list[Block]:
+    """Blocks of one table: the header (when there is one), then a row block per row.
+
+    A header cell such as ★ or 实质性要求 names a column whose mark (★, 是) makes its row
+    mandatory; a ★ in any cell does too. A scoring header (评分, 分值) marks scoring rows.
+    """
+    rows = [r for r in rows if any(c.strip() for c in r)]
+    if not rows:
+        return []
+    first = rows[0]
+    has_header = (all(len(c) <= 16 for c in first) and not any(find_quantities(c) for c in first)
+                  and any(_HEADER_WORD_RE.search(c) for c in first))
+    header = first if has_header else []
+    star_cols = {i for i, c in enumerate(header) if _STAR_COLUMN_RE.search(c.strip())}
+    scoring = any(_SCORING_HEADER_RE.search(c) for c in header)
+    out: list[Block] = []
+    if has_header:
+        out.append(Block(" | ".join(header), kind="header"))
+    for row in rows[1:] if has_header else rows:
+        marked = any(i < len(row) and (_YES_RE.match(row[i].strip()) or "★" in row[i]) for i in star_cols)
+        cells = [c for i, c in enumerate(row) if i not in star_cols and c.strip()]
+        star = marked or any("★" in c and not LEGEND_RE.search(c) for c in cells)
+        first = cells[0].strip().lstrip("★☆▲ ") if cells else ""
+        label = first if _ROW_LABEL_RE.match(first) else ""
+        if label:
+            cells = cells[1:]
+        out.append(Block(" | ".join(cells), kind="row", mandatory=star, scoring=scoring,
+                         label=label.strip("(（)）.．、")))
+    return out

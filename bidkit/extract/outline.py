@@ -1,0 +1,166 @@
+"""The outline of a tender: item numbers (第一章, 一、, (一), 1., 3.4, (1), ①), titles, and the
+stack of numbered headings and lead-in scopes that tells every requirement where it stands
+(`ref`) and whether a heading above it makes it mandatory."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+
+_CN_NUM = "一二三四五六七八九十百零〇两"
+NUMBERING_RE = re.compile(
+    r"(?:"
+    rf"(?P<chapter>第[{_CN_NUM}\d]+(?:章|部分|篇|卷|册))"
+    rf"|(?P<section>第[{_CN_NUM}\d]+节)"
+    rf"|(?P<article>第[{_CN_NUM}\d]+条)"
+    r"|(?P<annex>附\s*[件表录]\s*[\d一二三四五六七八九十]*)(?=[\s:：]|$)"
+    r"|(?P<cn>[一二三四五六七八九十]{1,3})\s*[、.]"
+    r"|(?P<cnparen>[(（]\s*[一二三四五六七八九十]{1,3}\s*[)）])"
+    r"|(?P<dec>\d{1,2}(?:\.\d{1,2}){1,4})\.?(?=\s|[^\x00-\x7f小时分钟天日年个月周人名次倍%万元])"
+    r"|(?P<num>\d{1,2})(?:\s*[.、](?!\d)|\s+(?![小分天日年个月周人名次工%万元]))"
+    r"|(?P<paren>[(（]\s*\d{1,2}\s*[)）])"
+    r"|(?P<half>\d{1,2}\s*[)）])"
+    r"|(?P<circle>[①-⑳⑴-⒇])"
+    r")\s*"
+)
+_RANKS = {"chapter": 0.0, "annex": 0.0, "section": 1.0, "article": 1.5, "cn": 2.0, "cnparen": 3.0,
+          "num": 4.0, "paren": 5.0, "half": 6.0, "circle": 7.0}
+BARE_LABEL_RE = re.compile(r"^\s*(?:\d{1,2}(?:\.\d{1,2})*\.?|[(（]\d{1,2}[)）]|[一二三四五六七八九十]{1,3}、)\s*$")
+MARKS_RE = re.compile(r"[\s★☆▲△◆■●※]*")
+MD_HEADING_RE = re.compile(r"\s*(#{1,6})\s+")
+
+
+def item_number(text: str, pos: int) -> tuple[str, float, str, int] | None:
+    """(label, rank, style, end) of the item number at `pos` in normalised text, or None.
+
+    The rank orders the usual Chinese outline 第一章 > 一、 > (一) > 1. > (1) > 1) > ①; the
+    style tells two numbering kinds apart (1. and 1 are different, so are 3.4 and 3.4.1).
+    """
+    m = NUMBERING_RE.match(text, pos)
+    if not m:
+        return None
+    kind = m.lastgroup
+    raw = "".join(m.group(kind).split())
+    style = kind
+    if kind == "num" and "." not in m.group(0) and "、" not in m.group(0):
+        style = "num_space"
+    if kind == "dec":
+        raw = raw.rstrip(".")
+        style = f"dec{raw.count('.')}"
+        label, rank = raw, 4.0 + 0.1 * raw.count(".")
+    elif kind == "cn":
+        label, rank = raw + "、", _RANKS[kind]
+    elif kind in ("cnparen", "paren"):
+        label, rank = "(" + raw.strip("(（)）") + ")", _RANKS[kind]
+    elif kind == "half":
+        label, rank = raw.rstrip(")）") + ")", _RANKS[kind]
+    else:
+        label, rank = raw, _RANKS[kind]
+    return label, rank, style, m.end()
+
+
+ITEM_STYLES = ("num", "num_space", "paren", "half", "circle")
+TITLE_RANK = 3.9  # an unnumbered title sits below 一、 and (一), above 1. and 3.4
+TITLE_RE = re.compile(r"^[^，,。；;：:！!？?|]{2,20}$")
+VERB_RE = re.compile(r"须|应(?<![响回供相对适反]应)|需|承诺|不得|提供|设有|具有|配备|进行")  # see clauses._DEMAND_RE
+
+
+def is_title(content: str) -> bool:
+    bare = (_PARENTHESIS_RE.sub("", content) if "(" in content or "（" in content else content).strip()
+    return len(bare) <= 20 and not _COMMA_RE.search(bare)
+
+
+_PARENTHESIS_RE = re.compile(r"[(（][^)）]*[)）]")
+_COMMA_RE = re.compile(r"[，,。；;]")
+
+
+@dataclass(slots=True)
+class _Node:
+    label: str
+    rank: float
+    mandatory: bool
+    uid: int
+    style: str = ""
+
+
+@dataclass(slots=True)
+class _Scope:
+    """A lead-in line (说明：/ 以下条款为实质性条款：) governing the items after it."""
+
+    mandatory: bool
+    depth: int                    # stack depth when it started
+    parent_rank: float            # rank of the node it sits under (-1 at the top)
+    child_rank: float | None = None
+
+
+@dataclass
+class Outline:
+    stack: list[_Node] = field(default_factory=list)
+    scopes: list[_Scope] = field(default_factory=list)
+    next_uid: int = 0
+    marked: dict = field(default_factory=dict)  # parent uid -> len(found) at its last 以上 line
+    analysed: dict = field(default_factory=dict)  # a block's content -> its clauses._Analysis, see walk._analyse
+
+    def push(self, label: str, rank: float, mandatory: bool, style: str = "") -> _Node:
+        same = None
+        if style:
+            for i in range(len(self.stack) - 1, -1, -1):
+                if self.stack[i].style == style:
+                    same = i
+                    break
+        if same is not None:
+            # A numbering kind seen above is a sibling of that item (2. after 1.).
+            del self.stack[same:]
+        elif not (self.stack and self.stack[-1].style.startswith("dec") and style in ITEM_STYLES):
+            # A kind not seen yet: nest or climb by the usual outline order; items numbered
+            # 1. under a decimal heading 3.4 nest under it.
+            while self.stack and self.stack[-1].rank >= rank:
+                self.stack.pop()
+        # A lead-in scope lasts while the items keep the level of its first item.
+        depth = len(self.stack)
+        kept = []
+        for scope in self.scopes:
+            if scope.depth > depth or rank <= scope.parent_rank:
+                continue
+            if scope.child_rank is None:
+                scope.child_rank = rank
+            elif rank < scope.child_rank:
+                continue
+            kept.append(scope)
+        self.scopes = kept
+        self.next_uid += 1
+        node = _Node(label, rank, mandatory, self.next_uid, style)
+        self.stack.append(node)
+        return node
+
+    def title(self, label: str, mandatory: bool) -> None:
+        while self.stack and self.stack[-1].rank >= TITLE_RANK:
+            self.stack.pop()
+        self.push(label, TITLE_RANK, mandatory, "title")
+
+    def open_scope(self, mandatory: bool) -> None:
+        depth = len(self.stack)
+        self.scopes = [s for s in self.scopes if s.depth < depth]
+        parent_rank = self.stack[-1].rank if self.stack else -1.0
+        self.scopes.append(_Scope(mandatory, depth, parent_rank))
+
+    def mandatory(self) -> bool:
+        for n in self.stack:
+            if n.mandatory:
+                return True
+        for s in self.scopes:
+            if s.mandatory:
+                return True
+        return False
+
+    def ref(self, extra: str = "") -> str:
+        labels = [n.label for n in self.stack if n.label] + ([extra] if extra else [])
+        # 2 > 2.1 reads as 2.1: a decimal number already names its parent.
+        labels = [a for a, b in zip(labels, labels[1:] + [""]) if not b.startswith(a + ".")]
+        out = ""
+        for label in labels:
+            out += label if (not out or out.endswith("、")) else " " + label
+        return out
+
+    def path(self) -> tuple[int, ...]:
+        return tuple(n.uid for n in self.stack)

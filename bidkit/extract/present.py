@@ -1,0 +1,106 @@
+"""Requirements stated without a number: 设有售后服务机构, 提供备用机, 定期回访, 立即响应, a number
+left blank (____小时内); each is `present`, never a guessed value."""
+from __future__ import annotations
+
+import re
+
+from bidkit.extract.sentences import Cand
+from bidkit.extract.vocabulary import KEYWORDS, NEGATION_RE, UNITS, Kw, trie_regex
+
+
+_MASKED_RE = re.compile(r"(?:[X×]+|[x_＿□○*＊]{2,}|\s{3,})\s*(?:个\s*)?"
+                        r"(?P<unit>分钟|小时|工作日|天|日|个月|月|年|人|名|次)")
+_MASKED_UNIT = {"分钟": "minute", "小时": "hour", "工作日": "workday", "天": "day", "日": "day",
+                "个月": "month", "月": "month", "年": "year", "人": "person", "名": "person",
+                "次": "times"}
+_IMMEDIATE_RE = re.compile(r"(?:立即|即时|立刻|马上|第一时间|实时)")
+
+
+def _alternatives(metric: str, drop: tuple[str, ...] = ()) -> str:
+    # Factored by prefixes (one regex branch a character, not one a word): these run on every clause.
+    return trie_regex(w for w in KEYWORDS[metric] if w not in drop).pattern
+
+
+# 设有售后服务机构 / 以本市一类维修企业作为售后服务网点 / 在项目所在地设维保站点.
+_OFFICE_PRESENT_RE = re.compile(
+    r"(?:(?<!无需)(?<!不需)(?<!不必)(?:设有|设立|设置|建立|建有|拥有|具有|具备|配备|提供|成立|开设|作为|有)"
+    r"|(?:本地|本区|本市|本县|本省|当地|所在地|所在市|所在区|所在县|市内|区内|县内))"
+    rf"[^，,。；;|]{{0,14}}?(?:{_alternatives('local_office')})")
+_SUBSTITUTE_PRESENT_RE = re.compile(
+    r"(?:提供|配备|调配|借用|安排|备有|配置|调拨)[^，,。；;|]{0,14}?"
+    rf"(?:{_alternatives('substitute_equipment', ('借用设备', '临时替代', '应急设备', '临时设备'))})")
+_TRAINING_PRESENT_RE = re.compile(r"(?:提供|进行|组织|负责|开展|安排|实施)[^，,。；;|]{0,16}?培训"
+                                  r"(?!计划|方案|费|资料|教材|记录|内容|课件|手册|证书|认证|合格|考核)")
+_SPARE_PRESENT_RE = re.compile(
+    r"(?:建立|设立|设置|储备|备有|建有|提供|配备)[^，,。；;|]{0,10}?(?:备品备件库|备件库|备品备件|备件中心|"
+    r"备件仓库)")
+_PERIOD = r"每\s*(?:半|[0-9一二三四五六七八九十两]+\s*个?)?\s*(?:年|季度?|月|周|星期|旬)"
+_VISIT_PRESENT_RE = re.compile(r"(?:定期|定时|不定期|回访制度|建立[^，,。；;|]{0,6}回访|满意度[^，,。；;|]{0,4}回访|"
+                               r"回访[^，,。；;|]{0,4}满意度|(?:进行|开展|组织|做好)[^，,。；;|]{0,6}回访|"
+                               rf"{_PERIOD}[^，,。；;|]{{0,8}}?回访|回访[^，,。；;|]{{0,4}}?{_PERIOD})")
+# 按设备总量的2%储备备品备件 / 提供3%的备用模块: a stock as a share of the units is a spare-parts
+# demand (present: a percentage is no time to compare), not a substitute for a repair.
+_SPARE_NOUNS = (r"(?:备品备件|备件|备品|零配件|配件|易损件|备用(?:终端|模块|装置|设备|部件|机|产品)|"
+                r"替换(?:装置|终端|模块))")
+_SPARE_PERCENT_RE = re.compile(r"(?:[0-9]+(?:\.[0-9]+)?\s*[%％]|百分之[0-9一二三四五六七八九十点]+)"
+                               rf"[^，,。；;|]{{0,8}}?{_SPARE_NOUNS}"
+                               rf"|{_SPARE_NOUNS}[^，,。；;|]{{0,8}}?[0-9]+(?:\.[0-9]+)?\s*[%％]")
+# 省内设有原厂备件库 / 本市设有备件仓库: a warehouse in the buyer's province or city is a local office.
+_LOCAL_STORE_RE = re.compile(
+    r"(?:本地|本区|本市|本县|本省|当地|所在地|所在市|所在区|所在县|所在省|市内|区内|县内|省内|全省|省会|城区)"
+    r"[^，,。；;|]{0,10}?(?:备品备件|备件|配件)?(?:库|仓库|中心|储备点)")
+# Metrics whose demand without a number is itself the requirement, with the words that say so.
+_PRESENT_RULES = (
+    ("local_office", _OFFICE_PRESENT_RE),
+    ("substitute_equipment", _SUBSTITUTE_PRESENT_RE),
+    ("training", _TRAINING_PRESENT_RE),
+    ("spare_parts", _SPARE_PRESENT_RE),
+    ("return_visit", _VISIT_PRESENT_RE),
+)
+
+PRESENT_METRICS = {"local_office", "substitute_equipment", "training", "spare_parts", "return_visit"}
+PRESENT_HINT_RE = re.compile(r"[X×x_＿□○*＊]|\s{3}|立即|即时|立刻|马上|第一时间|实时")
+
+
+def present_candidates(clause: str, c0: int, kws: list[Kw], metrics: set[str],
+                       cands: list[Cand], complaint: bool) -> list[Cand]:
+    """Requirements stated without a number: 立即响应, 设有售后服务机构, 提供备用机, masked XX小时."""
+    have = {c.metric for c in cands}
+    out: list[Cand] = []
+
+    def add(metric: str, at: int) -> None:
+        if complaint and metric in ("response_time", "repair_completion"):
+            metric = "complaint_response"
+        if metric not in have:
+            have.add(metric)
+            out.append(Cand(metric, "present", None, None, c0 + at, c0 + len(clause)))
+
+    # A number left blank or masked (____小时内, XX小时): present, never a guess.
+    for m in _MASKED_RE.finditer(clause):
+        unit = _MASKED_UNIT[m.group("unit")]
+        near = [k for k in kws if unit in UNITS.get(k.metric, ()) and k.anchor and not k.negated
+                and k.start >= c0 + m.start() - 12]
+        after = [k for k in near if k.start >= c0 + m.end()]
+        if after or near:
+            add((after or near)[0].metric, m.start())
+    # 立即响应 / 第一时间到达现场.
+    for m in _IMMEDIATE_RE.finditer(clause):
+        hit = next((k for k in kws if 0 <= k.start - (c0 + m.end()) <= 6
+                    and k.metric in ("response_time", "onsite_arrival") and not k.negated), None)
+        if hit:
+            add(hit.metric, m.start())
+    if "%" in clause or "％" in clause or "百分之" in clause:
+        m = _SPARE_PERCENT_RE.search(clause)
+        if m:
+            add("spare_parts", m.start())
+            have.add("substitute_equipment")
+    if "spare_parts" in metrics and "local_office" not in have:
+        m = _LOCAL_STORE_RE.search(clause)
+        if m and not NEGATION_RE.search(clause, max(0, m.start() - 3), m.start()):
+            add("local_office", m.start())
+    for metric, pattern in _PRESENT_RULES:
+        if metric in metrics and metric not in have:
+            m = pattern.search(clause)
+            if m and not NEGATION_RE.search(clause, max(0, m.start() - 3), m.start()):
+                add(metric, m.start())
+    return out

@@ -1,0 +1,157 @@
+"""A .docx tender -> blocks: paragraphs with their Word list numbers and heading levels, and
+tables as row blocks."""
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+
+from bidkit.errors import ExtractError
+from bidkit.extract.blocks import Block, table_blocks
+
+
+def docx_blocks(path: Path, name: str) -> list[Block]:
+    if not zipfile.is_zipfile(path):
+        raise ExtractError("is not a .docx file (not a zip package); was it renamed from another "
+                           "format? Save it as .docx from Word and try again", file=name)
+    try:
+        import docx
+        from docx.table import Table
+        from docx.text.paragraph import Paragraph
+
+        document = docx.Document(str(path))
+    except Exception as exc:  # python-docx raises KeyError, ValueError, PackageNotFoundError ...
+        raise ExtractError(f"is not a readable .docx file ({type(exc).__name__}); open it in Word "
+                           "and save it again", file=name) from None
+    blocks: list[Block] = []
+    body = document.element.body
+    numbering = _ListNumbers(document)
+    for child in body.iterchildren():
+        tag = child.tag.rsplit("}", 1)[-1]
+        if tag == "p":
+            para = Paragraph(child, document)
+            level = _heading_level(para)
+            number = numbering.label(para)
+            for i, line in enumerate(para.text.splitlines()):
+                if line.strip():
+                    text = (number + line.strip()) if (i == 0 and number) else line.strip()
+                    blocks.append(Block(text, kind="heading" if level else "line", level=level))
+        elif tag == "tbl":
+            table = Table(child, document)
+            rows = []
+            for row in table.rows:
+                cells, seen = [], set()
+                for cell in row.cells:
+                    if id(cell._tc) in seen:  # a merged cell is listed once per grid column
+                        continue
+                    seen.add(id(cell._tc))
+                    cells.append(" ".join(cell.text.split()))
+                rows.append(cells)
+            blocks.extend(table_blocks(rows))
+    return blocks
+
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_CN_DIGITS = "〇一二三四五六七八九"
+
+
+def _chinese_counting(n: int) -> str:
+    if n < 10:
+        return _CN_DIGITS[n]
+    if n < 20:
+        return "十" + (_CN_DIGITS[n % 10] if n % 10 else "")
+    if n < 100:
+        return _CN_DIGITS[n // 10] + "十" + (_CN_DIGITS[n % 10] if n % 10 else "")
+    return str(n)
+
+
+_NUM_FORMATS = {
+    "decimal": str, "decimalZero": lambda n: f"{n:02d}",
+    "chineseCounting": _chinese_counting, "chineseCountingThousand": _chinese_counting,
+    "ideographTraditional": _chinese_counting, "chineseLegalSimplified": _chinese_counting,
+    "taiwaneseCounting": _chinese_counting, "japaneseCounting": _chinese_counting,
+    "lowerLetter": lambda n: chr(96 + (n - 1) % 26 + 1), "upperLetter": lambda n: chr(64 + (n - 1) % 26 + 1),
+    "decimalEnclosedCircle": lambda n: chr(0x2460 + n - 1) if 1 <= n <= 20 else str(n),
+    "decimalEnclosedParen": lambda n: f"({n})", "decimalFullWidth": str,
+}
+
+
+class _ListNumbers:
+    """The numbers Word draws in front of auto-numbered paragraphs (一、 1. (1)), which are not
+    in the paragraph's text; python-docx has no API for them, so read numbering.xml here."""
+
+    def __init__(self, document) -> None:
+        self.levels: dict[str, dict[int, tuple[str, str, int]]] = {}
+        self.counters: dict[str, list[int]] = {}
+        try:
+            root = document.part.numbering_part.element
+        except Exception:  # no numbering part: no auto numbers
+            return
+        abstract: dict[str, dict[int, tuple[str, str, int]]] = {}
+        for node in root.iterchildren(f"{_W}abstractNum"):
+            lvls = {}
+            for lvl in node.iterchildren(f"{_W}lvl"):
+                fmt = lvl.find(f"{_W}numFmt")
+                text = lvl.find(f"{_W}lvlText")
+                start = lvl.find(f"{_W}start")
+                lvls[int(lvl.get(f"{_W}ilvl", "0"))] = (
+                    fmt.get(f"{_W}val", "decimal") if fmt is not None else "decimal",
+                    text.get(f"{_W}val", "") if text is not None else "",
+                    int(start.get(f"{_W}val", "1")) if start is not None else 1)
+            abstract[node.get(f"{_W}abstractNumId")] = lvls
+        for num in root.iterchildren(f"{_W}num"):
+            ref = num.find(f"{_W}abstractNumId")
+            if ref is not None:
+                self.levels[num.get(f"{_W}numId")] = abstract.get(ref.get(f"{_W}val"), {})
+
+    def label(self, para) -> str:
+        """The rendered number of a list paragraph followed by a space, or ""."""
+        try:
+            num_id, ilvl = self._num_pr(para)
+            if num_id is None or num_id not in self.levels:
+                return ""
+            fmt, text, start = self.levels[num_id].get(ilvl, ("decimal", "", 1))
+            if fmt in ("bullet", "none") or not text:
+                return ""
+            counters = self.counters.setdefault(num_id, [0] * 9)
+            ilvl = min(max(ilvl, 0), 8)
+            counters[ilvl] = counters[ilvl] + 1 if counters[ilvl] else start
+            for deeper in range(ilvl + 1, 9):
+                counters[deeper] = 0
+            out = text
+            for k in range(9):
+                if f"%{k + 1}" in out:
+                    kfmt = self.levels[num_id].get(k, (fmt, "", 1))[0]
+                    value = counters[k] or self.levels[num_id].get(k, (fmt, "", 1))[2]
+                    out = out.replace(f"%{k + 1}", _NUM_FORMATS.get(kfmt, str)(value))
+            return out + " "
+        except Exception:  # a numbering definition we do not understand: no number, no harm
+            return ""
+
+    @staticmethod
+    def _num_pr(para) -> tuple[str | None, int]:
+        for holder in (para._p, getattr(para.style, "element", None) if para.style is not None else None):
+            ppr = holder.find(f"{_W}pPr") if holder is not None else None
+            numpr = ppr.find(f"{_W}numPr") if ppr is not None else None
+            if numpr is not None:
+                num_id = numpr.find(f"{_W}numId")
+                ilvl = numpr.find(f"{_W}ilvl")
+                if num_id is None:
+                    continue
+                value = num_id.get(f"{_W}val")
+                return (None if value == "0" else value), int(ilvl.get(f"{_W}val", "0")) if ilvl is not None else 0
+        return None, 0
+
+
+_HEADING_STYLE_RE = re.compile(r"^(?:Heading|标题)\s*(\d)$", re.I)
+
+
+def _heading_level(para) -> int | None:
+    try:
+        style = para.style.name if para.style is not None else ""
+    except Exception:  # a style id the document does not define
+        return None
+    m = _HEADING_STYLE_RE.match(style or "")
+    if m:
+        return int(m.group(1))
+    return 1 if (style or "").lower() == "title" else None

@@ -1,0 +1,74 @@
+"""Scoring rules (评分标准): which text awards points, the loosest level that still scores, and
+the per-step rewards (每增加1年加1分) that hint at a metric."""
+from __future__ import annotations
+
+import re
+
+from bidkit.extract.normalise import normalise
+from bidkit.extract.sentences import Cand, clean_text
+from bidkit.extract.vocabulary import UNITS, Kw
+from bidkit.quantity import Quantity, ServiceHours
+
+
+_SCORING_RE = re.compile(r"[得加扣减]\s*\d+(?:\.\d+)?\s*分|最高\s*\d+(?:\.\d+)?\s*分|不得分|满分|"
+                         r"[(（]\s*\d+(?:\.\d+)?\s*分\s*[)）]")
+NO_POINTS_RE = re.compile(r"不得分|得\s*0\s*分|不给分|不计分")
+
+INCREMENT_RE = re.compile(r"每(?:增加|延长|提高|缩短|减少|提前|多|少|延迟|推迟|逾期|超过|超出|迟)?\s*$")
+
+
+def awards_points(text: str) -> bool:
+    # Every scoring phrase names 分: most lines have none, and `in` is cheaper than the regex.
+    return "分" in text and _SCORING_RE.search(text) is not None
+
+
+def increments(norm: str, keywords: list[Kw], quantities: list) -> list[str]:
+    """Metrics a scoring rule rewards per step (每增加1年加1分): the hint's metric."""
+    out = []
+    for q in quantities:
+        if isinstance(q.quantity, ServiceHours):
+            continue
+        if INCREMENT_RE.search(norm[max(0, q.start - 4):q.start]):
+            fits = [k for k in keywords if k.metric in UNITS and q.quantity.unit in UNITS[k.metric]
+                    and k.start < q.start]
+            if fits:
+                out.append(fits[-1].metric)
+    return out
+
+
+def loosest(cands: list[tuple[Cand, str]]) -> list[tuple[Cand, str]]:
+    """In a scoring rule, the loosest level that still scores is the minimum the tender accepts."""
+    best: dict[tuple, tuple[Cand, str]] = {}
+    order: list[tuple] = []
+    for c, text in cands:
+        if c.op == "present" or c.metric == "other":
+            key = (c.metric, c.op, id(c))
+        elif isinstance(c.quantity, ServiceHours):
+            key = (c.metric, c.op, "sh")
+        else:
+            family = c.quantity.family() if isinstance(c.quantity, Quantity) else c.unit
+            key = (c.metric, c.op, family)
+        if key not in best:
+            best[key] = (c, text)
+            order.append(key)
+            continue
+        old = best[key][0]
+        if _looser(c, old):
+            best[key] = (c, text)
+    return [best[k] for k in order]
+
+
+def _looser(new: Cand, old: Cand) -> bool:
+    a, b = new.quantity, old.quantity
+    if isinstance(a, ServiceHours) and isinstance(b, ServiceHours):
+        return a.coverage < b.coverage
+    if isinstance(a, Quantity) and isinstance(b, Quantity):
+        return a.magnitude() < b.magnitude() if new.op == ">=" else a.magnitude() > b.magnitude()
+    return False
+
+
+def scoring_rule(raw: str) -> str:
+    """The scoring rule of a block: the cell that awards points, or the whole line."""
+    cells = [c.strip() for c in raw.split("|")]
+    scored = [c for c in cells if awards_points(normalise(c))]
+    return clean_text(scored[-1] if scored else raw)
