@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 PORT ?= 8501
 BID ?= examples/demo-bid.yaml
 
-.PHONY: setup run test bench preview house-style clean
+.PHONY: setup run test bench eval preview house-style clean
 
 setup: $(STAMP)
 
@@ -24,6 +24,10 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) -m bench.run
+
+# Extraction accuracy on annotated tenders; EVAL="DIR ..." scores other folders.
+eval: $(STAMP)
+	$(PY) -m bench.eval_extract $(EVAL)
 
 preview: $(STAMP)
 	$(PY) -m bench.preview $(BID)

@@ -3,12 +3,10 @@ one by one, every bad input, the file formats, and a fuzz test that extraction n
 from __future__ import annotations
 
 import json
-import re
 import zipfile
 from pathlib import Path
 
 import pytest
-import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -17,6 +15,7 @@ from bidkit.errors import ExtractError
 from bidkit.extract import Block, extract_file, extract_text, read_tender, requirements_json
 
 import build_fixtures
+from bench import eval_extract
 
 HERE = Path(__file__).parent
 OWN = HERE / "extract_passages"
@@ -28,56 +27,10 @@ SUFFIXES = (".txt", ".md", ".docx", ".pdf")
 
 # ---------------------------------------------------------------- scoring, as score_extract.py
 
-MINUTES = {"minute": 1, "hour": 60, "day": 1440, "week": 10080}
-MONTHS = {"month": 1, "year": 12}
-
-
-def norm_value(r: dict):
-    if r.get("op") == "present":
-        return None
-    v, u = r.get("value"), str(r.get("unit") or "").lower().rstrip("s")
-    if r.get("metric") == "service_hours" or isinstance(v, str):
-        return ("text", re.sub(r"[×*xX]", "x", str(v)).replace("小时", "").replace(" ", ""))
-    try:
-        v = float(v)
-    except (TypeError, ValueError):
-        return ("raw", str(v))
-    if u in MINUTES:
-        return ("minutes", round(v * MINUTES[u], 3))
-    if u in MONTHS:
-        return ("months", round(v * MONTHS[u], 3))
-    return (u, round(v, 3))
-
-
-def key(r: dict) -> tuple:
-    op = r.get("op")
-    if r.get("metric") == "service_hours" and op == "==":
-        op = ">="
-    return (r.get("metric"), op, bool(r.get("mandatory")), norm_value(r))
-
-
-def keys(r: dict) -> list[tuple]:
-    return [key(r)] + [key(dict(r, **a)) for a in r.get("alt") or []]
-
-
 def score(path: Path) -> tuple[int, int, int, list, list]:
     """(found, expected, extracted, misses, extras) for one passage, matched as the scorer does."""
-    expected = yaml.safe_load(path.with_suffix(".expected.yaml").read_text(encoding="utf-8"))
-    exp = [r for r in expected.get("requirements", []) if r.get("metric") != "other"]
-    pred = [r for r in requirements_json(extract_file(path))["requirements"] if r["metric"] != "other"]
-    left = [key(r) for r in pred]
-    tp = n_exp = 0
-    misses = []
-    for r in exp:
-        hit = next((k for k in keys(r) if k in left), None)
-        if hit is not None:
-            left.remove(hit)
-            tp += 1
-            n_exp += 1
-        elif not r.get("optional"):
-            misses.append(key(r))
-            n_exp += 1
-    return tp, n_exp, len(pred), misses, left
+    s = eval_extract.score_file(path)
+    return s.found, s.expected, s.extracted, s.misses, s.spurious
 
 
 def passages() -> list[Path]:
