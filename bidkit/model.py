@@ -216,6 +216,22 @@ class Category(Strict):
     order: int = 0
 
 
+class Where(Strict):
+    """Where in the tender a requirement was read: the evidence a writer checks it against.
+
+    `file` is the file's name only (never a server path); the other fields are 1-based and set
+    where the format has them: a PDF's page, a .docx paragraph or table/row/cell, a text's line.
+    """
+
+    file: str = ""
+    page: int | None = None
+    paragraph: int | None = None
+    table: int | None = None
+    row: int | None = None
+    cell: int | None = None
+    line: int | None = None
+
+
 class Requirement(Strict):
     """One tender requirement; the same fields as `bidkit extract` prints."""
 
@@ -229,6 +245,10 @@ class Requirement(Strict):
     # A scoring rule ("每增加1年加1分，最高3分") is a hint for the writer, never a threshold;
     # it is the one field beyond DESIGN.md's seven, and is left out of JSON when empty.
     scoring: str | None = None
+    # Evidence beyond `ref` (the tender's own item number): where the text stands, and the
+    # heading of the section it stands in; left out of JSON and YAML when unknown.
+    where: Where | None = None
+    section: str = ""
 
     @model_validator(mode="after")
     def _value_matches_op(self) -> "Requirement":

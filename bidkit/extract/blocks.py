@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Iterable
 
 from bidkit.extract.marks import LEGEND_RE
+from bidkit.model import Where
 from bidkit.quantity import find_quantities
 
 
@@ -19,7 +20,8 @@ class Block:
 
     `level` is a Word heading level (1-9) or a markdown heading level; `mandatory` marks a
     table row flagged in a ★ / 实质性 column; `scoring` a row of a scoring table (评分标准).
-    `label` is a table row's number (序号), used in its ref.
+    `label` is a table row's number (序号), used in its ref; `where` the block's place in
+    its file (page, paragraph, table/row, line), the evidence every requirement carries.
     """
 
     text: str
@@ -28,6 +30,7 @@ class Block:
     mandatory: bool = False
     scoring: bool = False
     label: str = ""
+    where: Where | None = None
 
 
 _MD_RULE_RE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
