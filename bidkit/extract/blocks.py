@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from typing import Iterable
 
 from bidkit.extract.marks import LEGEND_RE
+from bidkit.extract.normalise import normalise
+from bidkit.extract.outline import BARE_LABEL_RE, NUMBERING_RE
 from bidkit.model import Where
 from bidkit.quantity import find_quantities
 
@@ -47,24 +49,56 @@ def _split_row(line: str) -> list[str] | None:
     return None
 
 
-def text_blocks(lines: Iterable[str]) -> list[Block]:
-    """Blocks of a plain or markdown text: one a line, table lines grouped into rows."""
+def text_blocks(lines: Iterable[str], file: str = "") -> list[Block]:
+    """Blocks of a plain or markdown text: a line each (lines that a PDF or a copy wrapped are
+    joined back), table lines grouped into rows; each block knows the line it starts on."""
     blocks: list[Block] = []
     table: list[list[str]] = []
-    for line in lines:
+    table_where: list[Where] = []
+    for number, line in unwrapped(lines):
         cells = _split_row(line)
         if cells is not None:
             if not _MD_RULE_RE.match(line):
                 table.append(cells)
+                table_where.append(Where(file=file, line=number))
             continue
         if table:
-            blocks.extend(table_blocks(table))
-            table = []
-        if line.strip():
-            blocks.append(Block(line.strip()))
+            blocks.extend(table_blocks(table, table_where))
+            table, table_where = [], []
+        blocks.append(Block(line, where=Where(file=file, line=number)))
     if table:
-        blocks.extend(table_blocks(table))
+        blocks.extend(table_blocks(table, table_where))
     return blocks
+
+
+_SENTENCE_END = "。；;：:！!？?"
+_ITEM_START = "★▲☆|#"
+
+
+def unwrapped(lines: Iterable[str]) -> list[tuple[int, str]]:
+    """(line number, text) of the non-empty lines, a wrapped line joined to the one it continues.
+
+    Text copied from a PDF breaks lines inside sentences and numbers ("48 小\n时内到达"). A line
+    continues the previous one when that one is about as long as the text's long lines (it ran
+    to the margin) and ended no sentence, and the new one starts no item (1. 、★, a table row).
+    """
+    numbered = [(n, ln.strip()) for n, ln in enumerate(lines, 1) if ln.strip()]
+    if not numbered:
+        return []
+    width = sorted(len(t) for _, t in numbered)[int(len(numbered) * 0.9)]
+    out: list[tuple[int, str]] = []
+    for number, text in numbered:
+        if out:
+            prev = out[-1][1]
+            bare = BARE_LABEL_RE.match(prev)
+            wrapped = len(prev) >= 0.75 * width or bare
+            starts_item = NUMBERING_RE.match(normalise(text)) or text[0] in _ITEM_START
+            if (wrapped and prev[-1] not in _SENTENCE_END and not starts_item
+                    and "|" not in prev and "\t" not in prev and "\t" not in text):
+                out[-1] = (out[-1][0], prev + (" " if bare else "") + text)
+                continue
+        out.append((number, text))
+    return out
 
 
 _HEADER_WORD_RE = re.compile(r"序号|编号|条款|项目|内容|要求|参数|指标|评分|分值|得分|标准|说明|名称|备注|响应|偏离|★|实质性")
@@ -74,15 +108,18 @@ _YES_RE = re.compile(r"^(★|☆|是|√|✓|✔|Y|y|yes|Yes|实质性)$")
 _ROW_LABEL_RE = re.compile(r"^[(（]?\d{1,3}(?:\.\d{1,2})*[)）.．、]?$|^[一二三四五六七八九十]{1,3}$")
 
 
-def table_blocks(rows: list[list[str]]) -> list[Block]:
+def table_blocks(rows: list[list[str]], wheres: list[Where] | None = None) -> list[Block]:
     """Blocks of one table: the header (when there is one), then a row block per row.
 
     A header cell such as ★ or 实质性要求 names a column whose mark (★, 是) makes its row
     mandatory; a ★ in any cell does too. A scoring header (评分, 分值) marks scoring rows.
+    `wheres` are the rows' places in the file, in the same order.
     """
-    rows = [r for r in rows if any(c.strip() for c in r)]
-    if not rows:
+    placed = [(r, w) for r, w in zip(rows, wheres or [None] * len(rows)) if any(c.strip() for c in r)]
+    if not placed:
         return []
+    rows = [r for r, _ in placed]
+    where_of = {id(r): w for r, w in placed}
     first = rows[0]
     has_header = (all(len(c) <= 16 for c in first) and not any(find_quantities(c) for c in first)
                   and any(_HEADER_WORD_RE.search(c) for c in first))
@@ -101,5 +138,5 @@ def table_blocks(rows: list[list[str]]) -> list[Block]:
         if label:
             cells = cells[1:]
         out.append(Block(" | ".join(cells), kind="row", mandatory=star, scoring=scoring,
-                         label=label.strip("(（)）.．、")))
+                         label=label.strip("(（)）.．、"), where=where_of[id(row)]))
     return out

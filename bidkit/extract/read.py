@@ -45,7 +45,7 @@ def read_tender(path: str | os.PathLike) -> list[Block]:
             raise ExtractError(f"the text is {size / 1024 / 1024:.0f} MB, over the "
                                f"{MAX_TEXT_BYTES // 1024 // 1024} MB limit; is this really a tender? "
                                "Split it or extract the relevant chapters", file=name)
-        blocks = text_blocks(_decode(path.read_bytes(), name).splitlines())
+        blocks = text_blocks(_decode(path.read_bytes(), name).splitlines(), file=path.name)
     elif size > MAX_FILE_BYTES:
         raise ExtractError(f"the file is {size / 1024 / 1024:.0f} MB, over the "
                            f"{MAX_FILE_BYTES // 1024 // 1024} MB limit", file=name)

@@ -6,8 +6,6 @@ from pathlib import Path
 
 from bidkit.errors import ExtractError
 from bidkit.extract.blocks import Block, text_blocks
-from bidkit.extract.normalise import normalise
-from bidkit.extract.outline import BARE_LABEL_RE, NUMBERING_RE
 
 
 def pdf_blocks(path: Path, name: str) -> list[Block]:
@@ -43,29 +41,4 @@ def pdf_blocks(path: Path, name: str) -> list[Block]:
         raise ExtractError("the PDF has no text layer (a scanned document?); it needs OCR first",
                            file=name)
     lines = [ln.rstrip() for p in pages for ln in p.splitlines()]
-    return text_blocks(_reflow(lines))
-
-
-_SENTENCE_END = "。；;：:！!？?"
-
-
-def _reflow(lines: list[str]) -> list[str]:
-    """Join the lines a PDF wrapped: a line continues the previous one unless that one ended a
-    sentence, was short (a heading), or the new one starts with a number or ★."""
-    lines = [ln for ln in lines if ln.strip()]
-    if not lines:
-        return []
-    width = sorted(len(ln.strip()) for ln in lines)[int(len(lines) * 0.9)]
-    out: list[str] = []
-    for line in lines:
-        text = line.strip()
-        if out:
-            prev = out[-1]
-            wrapped = len(prev) >= 0.75 * width or BARE_LABEL_RE.match(prev)
-            starts_item = NUMBERING_RE.match(normalise(text)) or text[0] in "★▲☆|#"
-            if (wrapped and prev[-1] not in _SENTENCE_END and not starts_item
-                    and "|" not in prev and "\t" not in line):
-                out[-1] = prev + (" " if BARE_LABEL_RE.match(prev) else "") + text
-                continue
-        out.append(text)
-    return out
+    return text_blocks(lines, file=path.name)
