@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from bidkit.extract.normalise import normalise
 from bidkit.extract.vocabulary import DIGIT_RE, keyword_matches
-from bidkit.model import Requirement
+from bidkit.model import Requirement, Where
 from bidkit.quantity import Quantity
 
 
@@ -23,11 +23,25 @@ class Found:
     ref: str
     scoring: str | None = None
     path: tuple[int, ...] = ()
+    # The evidence a writer checks the requirement against: the block's place in its file and
+    # the heading of the section it stands in (set by `place` once the block is analysed).
+    where: Where | None = None
+    section: str = ""
 
     def copy(self) -> Found:
         # dataclasses.replace inspects the fields on every call; this runs once a requirement.
         return Found(self.metric, self.op, self.value, self.unit, self.mandatory, self.text,
-                     self.ref, self.scoring, self.path)
+                     self.ref, self.scoring, self.path, self.where, self.section)
+
+
+def place(found: list[Found], start: int, where: Where | None, section: str) -> None:
+    """Give the places found from one block (found[start:]) that block's where and section.
+
+    Done after the block is analysed rather than inside the analysis, which is cached by the
+    block's text: the same line on two pages is analysed once but stands in two places."""
+    for f in found[start:]:
+        f.where = where
+        f.section = section
 
 
 def _value_key(f: Found) -> tuple:
@@ -75,7 +89,8 @@ _SUBJECT_METRICS = ("warranty_period",)  # demands made per part of the goods
 
 
 def merge(found: list[Found], hints: list[tuple[str, str]]) -> list[Requirement]:
-    """One requirement per (metric, op, value): refs joined with ；, mandatory if any place is.
+    """One requirement per (metric, op, value): refs joined with ；, mandatory if any place is;
+    where and section are the first place's, the one a writer reads first.
 
     The same demand on two different parts (电池、电机质保期8年 and 车身骨架防腐质保期8年) is two
     requirements: a place joins a requirement unless both name their subject and the subjects differ."""
@@ -111,7 +126,8 @@ def merge(found: list[Found], hints: list[tuple[str, str]]) -> list[Requirement]
             unhinted[metric].pop(0).scoring = hint
     return [Requirement(metric=f.metric, op=f.op, value=f.value, unit=f.unit, mandatory=f.mandatory,
                         text=f.text[:MAX_TEXT], ref="；".join(refs[key]),
-                        scoring=f.scoring[:MAX_TEXT] if f.scoring else None)
+                        scoring=f.scoring[:MAX_TEXT] if f.scoring else None,
+                        where=f.where, section=f.section)
             for key, f in merged.items()]
 
 

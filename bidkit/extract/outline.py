@@ -100,6 +100,7 @@ class Outline:
     next_uid: int = 0
     marked: dict = field(default_factory=dict)  # parent uid -> len(found) at its last 以上 line
     analysed: dict = field(default_factory=dict)  # a block's content -> its clauses._Analysis, see walk._analyse
+    titles: dict = field(default_factory=dict)  # a heading's uid -> its text, see section()
 
     def push(self, label: str, rank: float, mandatory: bool, style: str = "") -> _Node:
         same = None
@@ -164,3 +165,41 @@ class Outline:
 
     def path(self) -> tuple[int, ...]:
         return tuple(n.uid for n in self.stack)
+
+    def name(self, text: str) -> None:
+        """Remember the text of the heading or title just pushed, for `section`."""
+        title = section_title(text)
+        if title and self.stack:
+            self.titles[self.stack[-1].uid] = title
+
+    def section(self) -> str:
+        """The text of the nearest heading or title above: the section a requirement stands in."""
+        for node in reversed(self.stack):
+            title = self.titles.get(node.uid)
+            if title:
+                return title
+        return ""
+
+
+SECTION_MAX = 30
+# A PDF's running header or footer (招标文件, 第 3 页, 共 66 页) read as a title would name the
+# section of every requirement on its page; item lines (质保期：3年) are no section either.
+_RUNNING_RE = re.compile(r"招标文件|采购文件|磋商文件|谈判文件|第\s*\d+\s*页|共\s*\d+\s*页|^\s*-?\s*\d+\s*-?\s*$")
+_NOT_TITLE_RE = re.compile(r"[，,。；;:：|]|\d")
+# A table's header read as a line (序号 内容) or the end of a parenthesis a PDF wrapped (分)).
+_NO_NAME_RE = re.compile(r"^(?:序号|编号)|^[)）]|[(（][^)）]*$|^[^(（]*[)）]")
+
+
+def section_title(text: str) -> str:
+    """A heading's text as a section name: marks, numbers and a closing colon taken off; "" when
+    the text is a running header or reads as an item rather than a title."""
+    title = MARKS_RE.sub("", text.strip(), count=1).strip().rstrip(":：").strip()
+    title = _PARENTHESIS_END_RE.sub("", title).strip()
+    bare = "".join(title.split())  # 招 标 文 件: a PDF's letter-spaced heading
+    if (not title or _RUNNING_RE.search(bare) or _NOT_TITLE_RE.search(title) or len(title) > SECTION_MAX
+            or _NO_NAME_RE.search(title)):
+        return ""
+    return title
+
+
+_PARENTHESIS_END_RE = re.compile(r"[(（][^)）]*[)）]$")  # 商务部分评分（满分30分） -> 商务部分评分

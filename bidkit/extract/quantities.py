@@ -92,7 +92,8 @@ def clause_candidates(norm: str, c0: int, c1: int, kws: list[Kw], qs: list, inhe
             continue
         # 合同签订后45日内 / 近三年业绩 / 5年以上工作经验: a number beside these is no requirement.
         lo, hi = max(c0, q.start - 10), min(c1, q.end + 10)
-        if any(lo <= k.start < hi for k in excluded):
+        if any(lo <= k.start < hi and not (metric == "warranty_period" and _start_event(norm, k, q))
+               for k in excluded):
             continue
         if metric != "spare_parts" and any(lo <= k.start < hi for k in delivery):
             continue
@@ -116,6 +117,19 @@ def clause_candidates(norm: str, c0: int, c1: int, kws: list[Kw], qs: list, inhe
         last_metric = metric
         inherited = metric
     return out
+
+
+_SINCE_RE = re.compile(r"后|起|之日|以来")
+_OPEN_BRACKET_RE = re.compile(r"[(（]")
+
+
+def _start_event(norm: str, k: Kw, q) -> bool:
+    """验收合格后至少24个月 / 5年（自竣工验收合格之日起）: the word names when a warranty starts,
+    not what the number counts, so it excludes nothing (合同签订后30日内 stays a procedure's
+    deadline: only a period has a start event)."""
+    if k.end <= q.start:
+        return bool(_SINCE_RE.search(norm, k.end, q.start))
+    return bool(_OPEN_BRACKET_RE.search(norm, q.end, k.start))
 
 
 def _split_keywords(kws: list[Kw]) -> tuple[list[Kw], list[Kw], list[Kw]]:

@@ -10,7 +10,7 @@ from bidkit.errors import ExtractError
 from bidkit.extract.blocks import Block, text_blocks
 from bidkit.extract.clauses import requirements_of
 from bidkit.extract.marks import SCOPE_FORWARD_RE, mandatory_marks, mark_back
-from bidkit.extract.merge import Found, merge
+from bidkit.extract.merge import Found, merge, place
 from bidkit.extract.normalise import normalise
 from bidkit.extract.outline import (
     ITEM_STYLES, MARKS_RE, MD_HEADING_RE, TITLE_RE, VERB_RE, Outline, is_title, item_number)
@@ -33,13 +33,18 @@ def extract_file(path: str | os.PathLike) -> list[Requirement]:
 
 
 def requirements_json(reqs: Iterable[Requirement]) -> dict:
-    """{"requirements": [...]} as `bidkit extract --format json` prints it; scoring only when set."""
+    """{"requirements": [...]} as `bidkit extract --format json` prints it; scoring, where and
+    section only when set."""
     out = []
     for r in reqs:
         row = {"metric": r.metric, "op": r.op, "value": r.value, "unit": r.unit,
                "mandatory": r.mandatory, "text": r.text, "ref": r.ref}
         if r.scoring is not None:
             row["scoring"] = r.scoring
+        if r.where is not None:  # only the fields the format has: {"file": "a.pdf", "page": 3}
+            row["where"] = r.where.model_dump(exclude_defaults=True)
+        if r.section:
+            row["section"] = r.section
         out.append(row)
     return {"requirements": out}
 
@@ -66,7 +71,9 @@ def _row(block: Block, outline: Outline, found: list[Found], hints: list) -> Non
     whole, _back, spans = mandatory_marks(norm, 0)
     base = outline.mandatory() or block.mandatory or whole
     scoring = block.scoring or awards_points(norm)
+    start = len(found)
     _analyse(text, norm, 0, base, spans, outline, block.label, scoring, found, hints, topic=None)
+    place(found, start, block.where, outline.section())
 
 
 def _line(block: Block, outline: Outline, found: list[Found], hints: list) -> None:
@@ -109,6 +116,7 @@ def _line(block: Block, outline: Outline, found: list[Found], hints: list) -> No
             rank = float(max(0, heading_level - 1))
             style = f"h{heading_level}"
         outline.push(label, rank, star or whole, style)
+        outline.name(content)
         parent = outline.stack[-2].uid if len(outline.stack) > 1 else None
         base = outline.mandatory()
     else:
@@ -121,6 +129,7 @@ def _line(block: Block, outline: Outline, found: list[Found], hints: list) -> No
             # 评分细则 / ★售后服务要求: an unnumbered title ends the items above it and
             # heads the ones below, under the numbered headings it stands in.
             outline.title(content.strip()[:12], star or whole)
+            outline.name(content)
             base = outline.mandatory()
         else:
             base = outline.mandatory() or star or whole
@@ -131,8 +140,10 @@ def _line(block: Block, outline: Outline, found: list[Found], hints: list) -> No
     colon = _TOPIC_RE.match(content)
     if colon:
         topic = colon.group(1)
+    start = len(found)
     _analyse(raw[pos:], norm[pos:], pos, base, spans, outline, "", scoring, found, hints, topic=topic,
              allow_other=not (is_node and is_title(content)))
+    place(found, start, block.where, outline.section())
 
 
 _TOPIC_RE = re.compile(r"([^，,。；;:：]{1,16})[:：]")
