@@ -391,7 +391,11 @@ def _service_hours_from(match: re.Match[str], text: str) -> ServiceHours:
             days = _whole_number(match.group(f"sh_{form}_d"), text)
             hours = _whole_number(match.group(f"sh_{form}_h"), text)
             # 365天×24小时 is how some tenders spell every day of the week.
-            return ServiceHours(7 if days in (365, 366) else days, hours)
+            if days in (365, 366):
+                days = 7
+            elif form == "a" and days > 7 >= hours:
+                days, hours = hours, days  # 24×7: hours first, as in English "24/7"
+            return ServiceHours(days, hours)
     raise QuantityError(f"{text!r} is not service hours: {_SERVICE_HOURS_HELP}")  # pragma: no cover
 
 

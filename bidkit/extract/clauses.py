@@ -128,7 +128,8 @@ def requirements_of(raw: str, norm: str, offset: int, base: bool, spans: list[tu
                                       clause_start=q.clause_start))
                 pending = []
             pending.extend(conditions)
-            if complaint:
+            if complaint and not _FAULT_RE.search(norm, c0, c1):
+                # (受理投诉…，故障响应时间不超过10分钟: a fault's response stays a response.)
                 for c in cands:
                     if c.metric in ("response_time", "repair_completion"):
                         c.metric = "complaint_response"
@@ -168,6 +169,9 @@ def requirements_of(raw: str, norm: str, offset: int, base: bool, spans: list[tu
         reqs.append((c.metric, c.op, value, unit, mandatory_at(c.start), text,
                      scoring_text if (scoring and c.metric != "other") else None))
     return tuple(reqs), tuple(hints)
+
+
+_FAULT_RE = re.compile(r"故障|报修|维修|修复")
 
 
 def _other_wanted(norm: str, c0: int, c1: int, qs: list, metrics: set[str], own: list[str],

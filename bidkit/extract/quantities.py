@@ -99,8 +99,12 @@ def clause_candidates(norm: str, c0: int, c1: int, kws: list[Kw], qs: list, inhe
             continue
         op, condition = _operator(norm, q, metric, qv, c0, c1)
         if _RANGE_RE.search(norm, max(c0, q.start - 8), q.start):
-            # 3~5名 / 2至4小时: a range is no threshold to compare; the writer reads it.
-            out.append(Cand(metric, "present", None, None, q.start, q.end, False, None, c0))
+            # 3~5名 / 2至4小时: a range is no threshold to compare; the writer reads it. But
+            # 1-2个工作日内回复 is a deadline: its upper end is the one the bid must meet.
+            if metric in DEADLINES and _DEADLINE_RE.match(norm, q.end, c1):
+                out.append(Cand(metric, "<=", qv.value, qv.unit, q.start, q.end, False, qv, c0))
+            else:
+                out.append(Cand(metric, "present", None, None, q.start, q.end, False, None, c0))
             last_metric = inherited = metric
             continue
         negated = any(k.negated and k.metric == metric for k in real
@@ -296,6 +300,10 @@ def _nearest(norm: str, q, fits: list[Kw], prev_q_end: int, next_q_start: int, d
             after.append(k)
         if prev_q_end <= k.end <= q0:
             before.append(k)
+    # 4小时到达现场的响应服务: a verb right after a duration is what it times, whatever noun
+    # the 的 phrase ends on.
+    if after and q.quantity.unit in TIME and after[0].start - q1 <= 1:
+        return after[0].metric
     # 2名经原厂培训认证的维修工程师: the head noun is the last one, after the 的.
     if after:
         head = after[0]

@@ -146,6 +146,13 @@ _BUYER_RE = re.compile(r"(?:采购人|采购单位|用户|院方|校方|学校|�
                        r"[^，,。；;]{0,4}$")
 
 
+# Training the vendor gives its own staff (岗前培训, 对队员开展…培训) is how it runs its service,
+# not training of the buyer's people; the search stays inside the clause before 培训.
+_OWN_STAFF_RE = re.compile(
+    r"(?:对|为|给|组织)[^，,。；;|]{0,10}?(?:服务人员|队员|员工|保安员?|保洁员?|外包人员|派遣人员|驻场人员|"
+    r"工作人员|从业人员|自有人员|项目人员|作业人员)[^，,。；;|]{0,14}$|(?:岗前|上岗|入职|新员工|安全生产)[^，,。；;|]{0,3}$")
+
+
 @dataclass(slots=True)
 class Kw:
     metric: str
@@ -168,6 +175,8 @@ def find_keywords(norm: str) -> list[Kw]:
         anchor = not (metric == "warranty_period" and (
             _NON_ANCHOR_AFTER_RE.match(norm, k1) or _EXTENDED_AFTER_RE.match(norm, k1)
             or _EXTENDED_BEFORE_RE.search(norm, max(0, k0 - 4), k0)))
+        if metric == "training" and _OWN_STAFF_RE.search(norm, max(0, k0 - 24), k0):
+            continue  # 对服务人员进行保密培训 / 岗前培训: the vendor trains its own people
         if metric in ("staff_count", "engineer_count") and _BUYER_RE.search(norm, max(0, k0 - 6), k0):
             metric = "trainee"  # 采购人技术人员: the buyer's people, counted only when trained
         keywords.append(Kw(metric, k0, k1, negated, anchor, term in _WEAK_TERMS))
