@@ -82,7 +82,7 @@ def clause_candidates(norm: str, c0: int, c1: int, kws: list[Kw], qs: list, inhe
                 and _CERTIFIED_RE.search(norm, max(c0, q.start - 24), q.start):
             metric = "engineer_count"  # 维保人员中持有…证书的不少于3人: certified technical staff
         if qv.unit == "person" and metric in (None, "staff_count", "engineer_count") \
-                and _ROLE_BEFORE_RE.search(norm, max(0, q.start - 8), q.start):
+                and (_ROLE_BEFORE_RE.search(norm, max(0, q.start - 8), q.start) or _breakdown(norm, q, c0)):
             continue  # 其中项目经理1名: a role in the team, not a head count of its staff
         if metric is None:
             # 维修时间超过3天的，须提供代用设备: a condition waiting for the clause it triggers.
@@ -117,10 +117,38 @@ def clause_candidates(norm: str, c0: int, c1: int, kws: list[Kw], qs: list, inhe
             out.append(Cand(metric, "present", None, None, q.start, q.end, False, None, c0))
             last_metric = inherited = metric
             continue
+        if metric in DEADLINES and metric != "complaint_response" and _REPORT_AFTER_RE.match(norm, q.end, c1):
+            # 修复后30分钟内反馈故障结果 / 3个工作日内提供故障分析报告: the deadline of a report,
+            # which the writer reads (other), not the repair or response it follows.
+            out.append(Cand("other", "present", None, None, q.start, c1, False, None, c0))
+            last_end = q.end
+            continue
         out.append(Cand(metric, op, qv.value, qv.unit, q.start, q.end, condition, qv, c0))
         last_metric = metric
         inherited = metric
     return out
+
+
+_REPORT_AFTER_RE = re.compile(
+    r"\s*(?:[(（]含[)）])?\s*(?:以内|之内|内)\s*(?:以?书面(?:形式)?|向[^，,。；;]{0,8}?)?\s*"
+    r"(?:提交|提供|反馈|出具|报送|上报|报告|通报|发送|递交|呈报)[^，,。；;]{0,10}?"
+    r"(?:报告|结果|说明|清单|资料|记录|报表|总结)")
+
+
+_BREAKDOWN_RE = re.compile(r"\s*(?:包含|包括|含)[^，,。；;]*、")
+
+
+def _breakdown(norm: str, q, c0: int) -> bool:
+    """管理人员4人（项目经理1人、…） / 不少于31人，包含1名负责人、10名电工…: the counts that
+    break a total down are its composition, not floors of their own (其中工程师不少于3名, with
+    its own operator, is one)."""
+    if _OP_BEFORE_RE.search(norm, max(c0, q.start - 6), q.start):
+        return False
+    window = norm[max(0, q.start - 60):q.start]
+    opened = max(window.rfind("（"), window.rfind("("))
+    if opened > max(window.rfind("）"), window.rfind(")")):
+        return True
+    return bool(_BREAKDOWN_RE.match(norm, c0))
 
 
 _SINCE_RE = re.compile(r"后|起|之日|以来")
