@@ -13,7 +13,12 @@ _MASKED_RE = re.compile(r"(?:[X×]+|[x_＿□○*＊]{2,}|\s{3,})\s*(?:个\s*)?"
 _MASKED_UNIT = {"分钟": "minute", "小时": "hour", "工作日": "workday", "天": "day", "日": "day",
                 "个月": "month", "月": "month", "年": "year", "人": "person", "名": "person",
                 "次": "times"}
-_IMMEDIATE_RE = re.compile(r"(?:立即|即时|立刻|马上|第一时间|实时)")
+# 立即响应, and a time the tender sets elsewhere (按规定时间内答复, 约定时间内提供备机).
+_IMMEDIATE_RE = re.compile(r"(?:立即|即时|立刻|马上|第一时间|实时|(?:规定|约定|要求|指定)的?时间(?:内|之内))")
+
+
+_PROMPT_METRICS = ("response_time", "onsite_arrival", "repair_completion", "replacement_time",
+                   "substitute_equipment", "complaint_response")
 
 
 def _alternatives(metric: str, drop: tuple[str, ...] = ()) -> str:
@@ -87,7 +92,7 @@ def present_candidates(clause: str, c0: int, kws: list[Kw], metrics: set[str],
     # 立即响应 / 第一时间到达现场.
     for m in _IMMEDIATE_RE.finditer(clause):
         hit = next((k for k in kws if 0 <= k.start - (c0 + m.end()) <= 6
-                    and k.metric in ("response_time", "onsite_arrival") and not k.negated), None)
+                    and k.metric in _PROMPT_METRICS and not k.negated), None)
         if hit:
             add(hit.metric, m.start())
     if "%" in clause or "％" in clause or "百分之" in clause:

@@ -82,7 +82,8 @@ def clause_candidates(norm: str, c0: int, c1: int, kws: list[Kw], qs: list, inhe
                 and _CERTIFIED_RE.search(norm, max(c0, q.start - 24), q.start):
             metric = "engineer_count"  # 维保人员中持有…证书的不少于3人: certified technical staff
         if qv.unit == "person" and metric in (None, "staff_count", "engineer_count") \
-                and (_ROLE_BEFORE_RE.search(norm, max(0, q.start - 8), q.start) or _breakdown(norm, q, c0)):
+                and (_ROLE_BEFORE_RE.search(norm, max(0, q.start - 8), q.start) or _breakdown(norm, q, c0)
+                     or _BUYER_ASSIGNS_RE.search(norm, max(c0, q.start - 12), q.start)):
             continue  # 其中项目经理1名: a role in the team, not a head count of its staff
         if metric is None:
             # 维修时间超过3天的，须提供代用设备: a condition waiting for the clause it triggers.
@@ -135,6 +136,9 @@ _REPORT_AFTER_RE = re.compile(
     r"(?:报告|结果|说明|清单|资料|记录|报表|总结)")
 
 
+# 甲方指定1名管理人员 / 采购执行机构应当组织1名工作人员: the buyer's own people.
+_BUYER_ASSIGNS_RE = re.compile(r"(?:采购人|采购单位|招标人|甲方|买方|业主|采购执行机构|采购代理机构)"
+                               r"[^，,。；;]{0,6}?(?:指定|派出|委派|安排|组织|确定)[^，,。；;]{0,4}$")
 _BREAKDOWN_RE = re.compile(r"\s*(?:包含|包括|含)[^，,。；;]*、")
 
 
