@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Iterable
 
 from bidkit.extract.marks import LEGEND_RE
-from bidkit.extract.normalise import normalise
+from bidkit.extract.normalise import clean, normalise
 from bidkit.extract.outline import BARE_LABEL_RE, NUMBERING_RE
 from bidkit.model import Where
 from bidkit.quantity import find_quantities
@@ -65,7 +65,7 @@ def text_blocks(lines: Iterable[str], file: str = "") -> list[Block]:
         if table:
             blocks.extend(table_blocks(table, table_where))
             table, table_where = [], []
-        blocks.append(Block(line, where=Where(file=file, line=number)))
+        blocks.append(Block(clean(line), where=Where(file=file, line=number)))
     if table:
         blocks.extend(table_blocks(table, table_where))
     return blocks
@@ -118,8 +118,8 @@ def table_blocks(rows: list[list[str]], wheres: list[Where] | None = None) -> li
     placed = [(r, w) for r, w in zip(rows, wheres or [None] * len(rows)) if any(c.strip() for c in r)]
     if not placed:
         return []
-    rows = [r for r, _ in placed]
-    where_of = {id(r): w for r, w in placed}
+    rows = [[clean(c) for c in r] for r, _ in placed]
+    where_of = {id(r): w for r, (_, w) in zip(rows, placed)}
     first = rows[0]
     has_header = (all(len(c) <= 16 for c in first) and not any(find_quantities(c) for c in first)
                   and any(_HEADER_WORD_RE.search(c) for c in first))

@@ -7,6 +7,7 @@ import zipfile
 from pathlib import Path
 
 from bidkit.errors import ExtractError
+from bidkit.extract.normalise import clean
 from bidkit.extract.blocks import Block, table_blocks
 
 
@@ -35,7 +36,7 @@ def docx_blocks(path: Path, name: str) -> list[Block]:
             for i, line in enumerate(para.text.splitlines()):
                 if line.strip():
                     text = (number + line.strip()) if (i == 0 and number) else line.strip()
-                    blocks.append(Block(text, kind="heading" if level else "line", level=level))
+                    blocks.append(Block(clean(text), kind="heading" if level else "line", level=level))
         elif tag == "tbl":
             table = Table(child, document)
             rows = []
