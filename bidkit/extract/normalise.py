@@ -72,6 +72,7 @@ _LAYOUT_SPACE_RE = re.compile(f" ++(?=[{_CJK}0-9])")
 _CJK_CHAR_RE = re.compile(f"[{_CJK}]")
 _LEAD_NUMBER_RE = re.compile(r"[ \t]*(?:[★☆▲△◆■●※][ \t]*)*[0-9]{1,2}(?:\.[0-9]{1,2}){0,4}")
 _LEAD_WINDOW = 24
+_CHAPTER_RE = re.compile(r"第[0-9一二三四五六七八九十百零〇]{1,4}(?:章|节|部分)$")
 _IDEO_RUN_RE = re.compile(f"[{_IDEO}]+")
 # A form's blank left for the number ("在    小时内到达", "不少于    人"): kept visible as ___, so
 # that it reads as a masked number (present), never as two words run together.
@@ -115,6 +116,8 @@ def _layout_space(m: re.Match[str]) -> str:
         return m.group()
     before, after = text[start - 1], text[m.end()]
     if _CJK_CHAR_RE.match(before):
+        if before in "章节分" and _CHAPTER_RE.search(text, max(0, start - 8), start):
+            return m.group()  # 第六章 商务要求: the space a title keeps after its label
         return ""  # 售 后 -> 售后, 质保期 3 -> 质保期3
     if not ("0" <= before <= "9") or "0" <= after <= "9":
         return m.group()  # ISO 9001, 1 2
