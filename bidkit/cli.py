@@ -71,8 +71,23 @@ def cmd_extract(args: argparse.Namespace) -> int:
     if args.format == "json":
         _print_json(data)
     else:
-        print(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), end="")
+        for row in data["requirements"]:
+            if "where" in row:
+                row["where"] = _FlowMap(row["where"])
+        print(yaml.dump(data, Dumper=_ExtractDumper, allow_unicode=True, sort_keys=False), end="")
     return EXIT_OK
+
+
+class _FlowMap(dict):
+    """A mapping printed on one line: `where: {file: D1.pdf, page: 3}` reads as one place."""
+
+
+class _ExtractDumper(yaml.SafeDumper):
+    pass
+
+
+_ExtractDumper.add_representer(
+    _FlowMap, lambda dumper, data: dumper.represent_mapping("tag:yaml.org,2002:map", data, flow_style=True))
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -168,7 +183,8 @@ def build_parser() -> argparse.ArgumentParser:
         review.add_argument("--reviewer", required=True, help="who reviewed it")
         review.add_argument("--comment", default="", help="the reviewer's comment")
         review.set_defaults(func=lambda a, e=event: _review(a, e))
-    extract_cmd = commands.add_parser("extract", help="list the after-sales requirements of a tender file")
+    extract_cmd = commands.add_parser(
+        "extract", help="list the after-sales requirements of a tender file, with where each was found")
     extract_cmd.add_argument("file", metavar="FILE", help="the tender: .txt, .md, .docx or .pdf")
     extract_cmd.add_argument("--format", choices=("yaml", "json"), default="yaml", help="output format")
     extract_cmd.set_defaults(func=cmd_extract)

@@ -89,7 +89,9 @@ def edited_rows(rows: list[dict], editor_key: str, column_config: dict, new_row:
         # a new editor (first show, or its page was left and its state dropped): start from the rows
         st.session_state[f"{editor_key}:base"] = rows
     base = st.session_state[f"{editor_key}:base"]
-    st.data_editor(base, key=editor_key, num_rows="dynamic", width="stretch", column_config=column_config)
+    # An empty cell would read "None" (an English word on a Chinese page): show a dash instead.
+    st.data_editor(base, key=editor_key, num_rows="dynamic", width="stretch", column_config=column_config,
+                   placeholder="—")
     delta = st.session_state.get(editor_key) or {}
     data = [dict(row) for row in base]
     for index, change in (delta.get("edited_rows") or {}).items():
