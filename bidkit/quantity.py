@@ -300,6 +300,8 @@ _SH = "|".join(_SH_HEAD + form + _SH_TAIL for form in (
     # 周一至周五每天8小时
     rf"周一{_WS}(?:至|到|-|~|～|—){_WS}周(?P<sh_e_d>[二三四五六日天]){_WS}[,，、]?{_WS}"
     rf"(?:每[天日]{_WS})?(?P<sh_e_h>{_SH_NUM}){_WS}(?:个{_WS})?小时",
+    # 工作日每日不少于8h: the working week, so many hours a day
+    rf"工作日{_WS}每[天日]{_WS}(?:不少于|不低于|至少)?{_WS}(?P<sh_f_h>{_SH_NUM}){_WS}(?:个{_WS})?{_HOURS_WORD}",
 )) + rf"|(?P<sh_all>{_ROUND_THE_CLOCK})"
 
 # Dates look like durations (2026年, 11月7日) and must be skipped by the scanner.
@@ -317,7 +319,7 @@ _BARE_NUMBER_RE = re.compile(_NUM)
 _SCAN_RE = re.compile(rf"(?P<sh>{_SH})|(?P<date>{_DATE})|(?P<qty>{_QTY})")
 # Every alternative of _SCAN_RE starts with one of these characters.
 _CANDIDATE_RE = re.compile(
-    rf"[0-9{_CN_CHARS}半每周全](?:(?<=每)(?=周|[天日])|(?<=周)(?=一)|(?<=全)(?=天候)|(?<![每周全]))")
+    rf"[0-9{_CN_CHARS}半每周全工](?:(?<=每)(?=周|[天日])|(?<=周)(?=一)|(?<=全)(?=天候)|(?<=工)(?=作日每)|(?<![每周全工]))")
 _NUMERAL_RUN_RE = re.compile(rf"[0-9]+|[{_CN_CHARS}]+")
 
 _LOOKS_LIKE_SCHEDULE_RE = re.compile(rf"[0-9{_CN_CHARS}]{_WS}{_TIMES_SIGN}{_WS}[0-9{_CN_CHARS}]")
@@ -383,6 +385,8 @@ def parse_service_hours(text: str) -> ServiceHours:
 def _service_hours_from(match: re.Match[str], text: str) -> ServiceHours:
     if match.group("sh_all"):
         return ServiceHours(7, 24)
+    if match.group("sh_f_h"):
+        return ServiceHours(5, _whole_number(match.group("sh_f_h"), text))
     if match.group("sh_e_d"):
         days = _WEEKDAY_NUMBER[match.group("sh_e_d")]
         return ServiceHours(days, _whole_number(match.group("sh_e_h"), text))
@@ -442,7 +446,7 @@ def find_quantities(text: str) -> list[QuantityMatch]:
     found: list[QuantityMatch] = []
     pos = 0
     # Trying the big pattern at every character is too slow for a 300-page tender; a match can
-    # only start at a digit, a numeral or 半每周全, and the C-level search jumps between those.
+    # only start at a digit, a numeral or 半每周全工, and the C-level search jumps between those.
     while candidate := _CANDIDATE_RE.search(normal, pos):
         match = _SCAN_RE.match(normal, candidate.start())
         if match is None:
