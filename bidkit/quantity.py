@@ -277,7 +277,9 @@ _QTY = (
     rf"(?P<q_unit>{_UNIT})(?P<q_half_after>半(?!{_WS}[个{_CN_UNIT_START}]))?"
 )
 
-_SH_NUM = rf"(?:(?<![0-9.])[0-9]{{1,3}}(?![0-9.])|{_NUM_CN})"
+# A letter before the number (not the x of 7x24): YJV5*6 and RVV3×2.5 are cable sizes, not
+# days × hours.
+_SH_NUM = rf"(?:(?<![0-9.A-WYZa-wyz])[0-9]{{1,3}}(?![0-9.])|{_NUM_CN})"
 _TIMES_SIGN = r"[×x*✕✖╳]"
 _HOURS_WORD = r"(?:小时|hours?(?![a-z])|hrs?(?![a-z])|h(?![a-z]))"
 _ROUND_THE_CLOCK = rf"(?:(?:24|二十四){_WS}小时{_WS})?全天候"

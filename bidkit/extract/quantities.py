@@ -23,6 +23,7 @@ _OP_BEFORE_RE = re.compile(
 _OP_AFTER_RE = re.compile(
     r"\s*(?:[(（]含[)）])?\s*(?:(?P<le>以内|之内|内|以下|及以下|或以下|为限)|(?P<ge>以上|及以上|或以上|及其以上))")
 
+_CAP_RE = re.compile(r"最长|最多")
 _PAST_RE = re.compile(r"(?:近|最近|过去|前)\s*$")
 
 _RESTATED_RE = re.compile(r"\s*[(（]\s*(?:即|合|共)?\s*")
@@ -82,7 +83,8 @@ def clause_candidates(norm: str, c0: int, c1: int, kws: list[Kw], qs: list, inhe
                 and _CERTIFIED_RE.search(norm, max(c0, q.start - 24), q.start):
             metric = "engineer_count"  # 维保人员中持有…证书的不少于3人: certified technical staff
         if qv.unit == "person" and metric in (None, "staff_count", "engineer_count") \
-                and (_ROLE_BEFORE_RE.search(norm, max(0, q.start - 8), q.start) or _breakdown(norm, q, c0)
+                and (_ROLE_BEFORE_RE.search(norm, max(0, q.start - 8), q.start) or _ROLE_AFTER_RE.match(norm, q.end)
+                     or _breakdown(norm, q, c0)
                      or _BUYER_ASSIGNS_RE.search(norm, max(c0, q.start - 12), q.start)):
             continue  # 其中项目经理1名: a role in the team, not a head count of its staff
         if metric is None:
@@ -98,6 +100,8 @@ def clause_candidates(norm: str, c0: int, c1: int, kws: list[Kw], qs: list, inhe
             continue
         if metric != "spare_parts" and any(lo <= k.start < hi for k in delivery):
             continue
+        if metric == "warranty_period" and _CAP_RE.search(norm, max(c0, q.start - 16), q.start):
+            continue  # 质量保证期最长为…后6个月: a contract's cap on a special case, no floor to meet
         op, condition = _operator(norm, q, metric, qv, c0, c1)
         if _RANGE_RE.search(norm, max(c0, q.start - 8), q.start):
             # 3~5名 / 2至4小时: a range is no threshold to compare; the writer reads it. But
@@ -230,6 +234,10 @@ def _round_the_clock(norm: str, q, c0: int, c1: int, kws: list[Kw]) -> bool:
 
 
 _CERTIFIED_RE = re.compile(r"持证|(?:持有|取得|具有|具备)[^，,。；;、]{0,14}(?:证书|证|资格|执照)")
+# 配置一名项目负责人 / 一人多证可累积: one person in a role, or a person holding several
+# certificates, is no head count.
+_ROLE_AFTER_RE = re.compile(r"\s*(?:专职|专门|固定|常驻)?\s*(?:项目负责人|项目经理|负责人|联系人|联络人|客户代表|"
+                            r"客户经理|协调人|总监|多证|兼)")
 _ROLE_BEFORE_RE = re.compile(r"(?:项目经理|负责人|经理|主管|组长|队长|总监|联系人|联络人|协调人|调度员?|主任|班长)"
                              r"[^，,。；;、0-9一二三四五六七八九十两]{0,3}$")
 _VISIT_PERIOD_RE = re.compile(

@@ -149,6 +149,8 @@ _BUYER_RE = re.compile(r"(?:采购人|采购单位|用户|院方|校方|学校|�
                        r"[^，,。；;]{0,4}$")
 
 
+# (收到通知后48小时内到达: a notice that starts the clock, not what arrives; hence no 通知, no 后.)
+_PAPER_BEFORE_RE = re.compile(r"(?:报告|文件|资料|函件?|报表|邮件|单据|发票)[^，,。；;|后]{0,20}$")
 # Training the vendor gives its own staff (岗前培训, 对队员开展…培训) is how it runs its service,
 # not training of the buyer's people; the search stays inside the clause before 培训.
 _OWN_STAFF_RE = re.compile(
@@ -178,6 +180,8 @@ def find_keywords(norm: str) -> list[Kw]:
         anchor = not (metric == "warranty_period" and (
             _NON_ANCHOR_AFTER_RE.match(norm, k1) or _EXTENDED_AFTER_RE.match(norm, k1)
             or _EXTENDED_BEFORE_RE.search(norm, max(0, k0 - 4), k0)))
+        if metric == "onsite_arrival" and _PAPER_BEFORE_RE.search(norm, max(0, k0 - 30), k0):
+            continue  # 书面报告…当日到达用户: a document arrives, not an engineer
         if metric == "training" and _OWN_STAFF_RE.search(norm, max(0, k0 - 24), k0):
             continue  # 对服务人员进行保密培训 / 岗前培训: the vendor trains its own people
         if metric in ("staff_count", "engineer_count") and _BUYER_RE.search(norm, max(0, k0 - 6), k0):
