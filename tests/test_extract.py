@@ -203,8 +203,8 @@ def test_a_star_item_without_a_metric_is_still_shown() -> None:
 
 def test_mandatory_words_and_their_reach() -> None:
     assert reqs("投标人须配备不少于6人的售后服务团队，否则投标无效。")[0][-1] is True
-    assert reqs("中标人必须在接到报修后15分钟内响应")[0][-1] is True
-    # 必须 reaches forward only: the warranty before it stays optional.
+    # 必须 alone is a demand, not a voiding condition: real tenders write 必须 on ordinary items.
+    assert reqs("中标人必须在接到报修后15分钟内响应")[0][-1] is False
     got = reqs("提供3年质保，质保期内更换的备件必须为原厂全新备件。")
     assert got[0] == ("warranty_period", ">=", 3, "year", False)
     # A closing line makes the items above it mandatory, not those after it.
@@ -268,8 +268,8 @@ def test_requirements_json_shape() -> None:
     data = requirements_json(extract_text("质保期不少于3年。\n质保期每增加1年加1分，最高3分。\n接到报修后立即响应。"))
     json.dumps(data, ensure_ascii=False)
     first, second = data["requirements"]
-    assert list(first) == ["metric", "op", "value", "unit", "mandatory", "text", "ref", "scoring"]
-    assert list(second) == ["metric", "op", "value", "unit", "mandatory", "text", "ref"]
+    assert list(first) == ["metric", "op", "value", "unit", "mandatory", "text", "ref", "scoring", "where"]
+    assert list(second) == ["metric", "op", "value", "unit", "mandatory", "text", "ref", "where"]
 
 
 # ---------------------------------------------------------------- files

@@ -1,8 +1,11 @@
-"""What makes text mandatory: a ★ (but not one in a legend such as 标注★的为实质性条款), 必须, and
-the 实质性 / 无效投标 phrases, which cover their sentence, the whole item, or the items above."""
+"""What makes text mandatory: a ★, or another mark the tender's legend makes mandatory (see
+legend.py; but not a mark in a legend such as 标注★的为实质性条款), and the 实质性 / 无效投标
+phrases, which cover their sentence, the whole item, or the items above. 必须 alone is a plain
+demand, not a mandatory one: only the tender's marks and 无效/废标 words void a bid."""
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 
 from bidkit.extract.merge import Found
@@ -10,9 +13,9 @@ from bidkit.extract.outline import Outline, is_title
 from bidkit.extract.sentences import SENTENCE_RE
 
 
-# ★ that explains the convention (标注★的为实质性条款) is a legend, not a mark.
-LEGEND_RE = re.compile(r"(?:标注?|带有?|注有|注明|标有|打|加|有|含)\s*[“\"'「『【(（]?\s*[★☆]|"
-                       r"[★☆]\s*[”\"'」』】)）]?\s*(?:号|标记|标志|符号)|[“\"「『][★☆][”\"」』]")
+# A mark that explains the convention (标注★的为实质性条款, 凡标有“▲”的地方) is a legend, not a mark.
+LEGEND_RE = re.compile(r"(?:标注?|带有?|注有|注明|标有|打|加|有|含)\s*[“\"'「『【(（]?\s*[★☆▲△※●◆■█]|"
+                       r"[★☆▲△※●◆■█]\s*[”\"'」』】)）]?\s*(?:号|标记|标志|符号)|[“\"「『][★☆▲△#※●◆■█][”\"」』]")
 # Every branch starts with a plain character (作废标|废标, not 作?废标): then the regex engine
 # jumps to the candidate characters instead of trying each position; it runs on every line.
 MANDATORY_RE = re.compile(
@@ -22,22 +25,25 @@ MANDATORY_RE = re.compile(
 SCOPE_FORWARD_RE = re.compile(r"以下|下列|如下")
 _SCOPE_WHOLE_RE = re.compile(r"本节|本章|本部分|本条|本项|本款|本表|以下|下列|如下|各项|所有|均为|均须|全部")
 _SCOPE_BACK_RE = re.compile(r"(?:^|[，,。；;：:\s(（])(?:以上|上述|前述)")
-_MUST_RE = re.compile(r"必须")
-
 _STAR_RE = re.compile(r"[★☆]")
+_LEGEND_MARKS = "★☆▲△#※●◆■█"
 
 
-def mandatory_marks(norm: str, pos: int) -> tuple[bool, bool, list[tuple[int, int]]]:
+def mandatory_marks(norm: str, pos: int, marks: frozenset[str] = frozenset("★☆")
+                    ) -> tuple[bool, bool, list[tuple[int, int]]]:
     """What makes a line's text mandatory, from `pos` on: (whole, back, spans).
 
     `whole`: a 实质性/无效投标 phrase that speaks of the whole item (本节, 以下, a title) covers the
     line and everything under it; `back`: one that speaks of the items above (以上条款为实质性条款);
-    `spans`: a plain phrase covers its sentence, a ★ or 必须 the rest of its sentence. A ★ in a
-    legend (标注★的为实质性条款) marks nothing, and neither does the legend's phrase.
+    `spans`: a plain phrase covers its sentence, a mandatory mark (★, or what `marks` holds, see
+    legend.py) the rest of its sentence. A mark in a legend (标注★的为实质性条款) marks nothing,
+    and neither does the legend's phrase.
     """
     content = norm[pos:]
-    has_star = "★" in content or "☆" in content
-    legend = has_star and bool(LEGEND_RE.search(content))  # every legend names a ★ or ☆
+    star_re = _STAR_RE if marks == _DEFAULT_MARKS else _marks_re(marks)
+    has_star = bool(star_re.search(content)) if marks else False
+    # every legend names a mark
+    legend = any(c in content for c in _LEGEND_MARKS) and bool(LEGEND_RE.search(content))
     phrase = None if legend else MANDATORY_RE.search(content)
     starts: list[int] = []
     ends: list[int] = []
@@ -61,13 +67,19 @@ def mandatory_marks(norm: str, pos: int) -> tuple[bool, bool, list[tuple[int, in
             whole = True
         else:
             spans.append((s, e))
-    for m in _STAR_RE.finditer(norm, pos) if has_star else ():
+    for m in star_re.finditer(norm, pos) if has_star else ():
         if legend and LEGEND_RE.search(norm[max(pos, m.start() - 4):m.end() + 4]):
             continue
         spans.append((m.start(), sentence_of(m.start())[1]))
-    for m in _MUST_RE.finditer(norm, pos) if "必须" in content else ():
-        spans.append((m.start(), sentence_of(m.start())[1]))
     return whole, back, spans
+
+
+_DEFAULT_MARKS = frozenset("★☆")
+
+
+@functools.lru_cache(maxsize=16)
+def _marks_re(marks: frozenset[str]) -> re.Pattern:
+    return re.compile("[" + re.escape("".join(sorted(marks))) + "]") if marks else re.compile(r"(?!)")
 
 
 def mark_back(found: list[Found], parent: int | None, outline: Outline) -> None:

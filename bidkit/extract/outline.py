@@ -6,6 +6,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from bidkit.extract.places import AFTER_SALES, NEUTRAL, classify, makes_mandatory, title_of
+
+TITLED = "titled"  # a heading with a title of its own that names no place
+
 
 _CN_NUM = "一二三四五六七八九十百零〇两"
 NUMBERING_RE = re.compile(
@@ -26,7 +30,7 @@ NUMBERING_RE = re.compile(
 _RANKS = {"chapter": 0.0, "annex": 0.0, "section": 1.0, "article": 1.5, "cn": 2.0, "cnparen": 3.0,
           "num": 4.0, "paren": 5.0, "half": 6.0, "circle": 7.0}
 BARE_LABEL_RE = re.compile(r"^\s*(?:\d{1,2}(?:\.\d{1,2})*\.?|[(（]\d{1,2}[)）]|[一二三四五六七八九十]{1,3}、)\s*$")
-MARKS_RE = re.compile(r"[\s★☆▲△◆■●※]*")
+MARKS_RE = re.compile(r"[\s★☆▲△◆■●※#█]*")
 MD_HEADING_RE = re.compile(r"\s*(#{1,6})\s+")
 
 
@@ -81,6 +85,7 @@ class _Node:
     mandatory: bool
     uid: int
     style: str = ""
+    place: str = ""   # what its title names, see places.classify
 
 
 @dataclass(slots=True)
@@ -101,6 +106,30 @@ class Outline:
     marked: dict = field(default_factory=dict)  # parent uid -> len(found) at its last 以上 line
     analysed: dict = field(default_factory=dict)  # a block's content -> its clauses._Analysis, see walk._analyse
     titles: dict = field(default_factory=dict)  # a heading's uid -> its text, see section()
+    marks: frozenset = frozenset("★☆")  # the marks that make an item mandatory, see legend.py
+    referenced: list = field(default_factory=list)  # (number, title) of sections a ★ item points to
+    substantive: frozenset = frozenset()  # names of the sections listed as 实质性要求, see legend.py
+
+    def named_substantive(self, content: str) -> bool:
+        """Whether a heading's title is one the tender lists as its 实质性要求 (第五章 供货要求)."""
+        if not self.substantive:
+            return False
+        bare = "".join(MARKS_RE.sub("", content, count=1).split())
+        return any(bare == name or (bare.endswith(name) and len(bare) <= len(name) + 2)
+                   for name in self.substantive)
+
+    def refer(self, text: str) -> None:
+        """A ★ item that points to a section (★ 技术支持与售后服务要求 | 详见“4.1技术支持与售后服务”
+        章节) makes that section mandatory when it comes."""
+        for m in _SECTION_REFERENCE_RE.finditer(text):
+            self.referenced.append((m.group(1), "".join(m.group(2).split())))
+
+    def referenced_here(self, label: str, content: str) -> bool:
+        """Whether the heading just read (its number and text) is a section a ★ item pointed to."""
+        if not self.referenced:
+            return False
+        bare = "".join(MARKS_RE.sub("", content, count=1).split())
+        return any(number == label and bare[:4] == title[:4] for number, title in self.referenced)
 
     def push(self, label: str, rank: float, mandatory: bool, style: str = "") -> _Node:
         same = None
@@ -172,6 +201,26 @@ class Outline:
         if title and self.stack:
             self.titles[self.stack[-1].uid] = title
 
+    def classify(self, content: str) -> None:
+        """Classify the heading or title just pushed by its text (places.classify)."""
+        if self.stack:
+            title = title_of(content)
+            self.stack[-1].place = classify(title) or (TITLED if title else NEUTRAL)
+            if makes_mandatory(title):
+                self.stack[-1].mandatory = True
+
+    def place(self) -> str:
+        """The place of the innermost classified heading above (places: after-sales, demands,
+        terms, boilerplate), "" when none is classified. A titled heading of its own topic
+        ((二)试验 under 七、质量保证) ends an after-sales place above it, not boilerplate."""
+        titled = False
+        for node in reversed(self.stack):
+            if node.place == TITLED:
+                titled = True
+            elif node.place:
+                return NEUTRAL if titled and node.place == AFTER_SALES else node.place
+        return NEUTRAL
+
     def section(self) -> str:
         """The text of the nearest heading or title above: the section a requirement stands in."""
         for node in reversed(self.stack):
@@ -193,7 +242,9 @@ _NO_NAME_RE = re.compile(r"^(?:序号|编号)|^[)）]|[(（][^)）]*$|^[^(（]*[
 def section_title(text: str) -> str:
     """A heading's text as a section name: marks, numbers and a closing colon taken off; "" when
     the text is a running header or reads as an item rather than a title."""
-    title = MARKS_RE.sub("", text.strip(), count=1).strip().rstrip(":：").strip()
+    if _LEADER_RE.search(text):
+        return ""
+    title = MARKS_RE.sub("", text.strip(), count=1).strip(_EDGE).rstrip(":：").strip()
     title = _PARENTHESIS_END_RE.sub("", title).strip()
     bare = "".join(title.split())  # 招 标 文 件: a PDF's letter-spaced heading
     if (not title or _RUNNING_RE.search(bare) or _NOT_TITLE_RE.search(title) or len(title) > SECTION_MAX
@@ -202,4 +253,53 @@ def section_title(text: str) -> str:
     return title
 
 
+# A contents line (对商务要求的响应………… 12) names a section far from where it stands; an item
+# number may leave its 、 behind (3 、控制柜).
+_LEADER_RE = re.compile(r"\.{3,}|…{2,}|·{3,}|．{3,}")
+_EDGE = " \t、.．,，"
 _PARENTHESIS_END_RE = re.compile(r"[(（][^)）]*[)）]$")  # 商务部分评分（满分30分） -> 商务部分评分
+
+
+# 详见服务要求详情“4.1技术支持与售后服务”章节: the number and title of the section pointed to.
+_SECTION_REFERENCE_RE = re.compile(
+    r"(?:详见|见|参见|按照|按)[^“\"「『]{0,16}[“\"「『]\s*(\d{1,2}(?:\.\d{1,2}){0,3})\s*[.、．]?\s*([^”\"」』\d][^”\"」』]{1,30})[”\"」』]")
+
+
+# A table of contents line: 第五章 采购内容 ........ 26, 一、项目概况\t5, 投标函……（页码）.
+_TOC_RE = re.compile(r"(?:\.{4,}|…{2,}|·{4,}).{0,12}$|\t\s*[-—]?\s*\d{1,3}\s*[-—]?\s*$|…+\s*[(（]页码[)）]")
+_PAGE_RE = re.compile(r"^\s*[-—]?\s*\d{1,3}\s*[-—]?\s*$")
+_CHAPTER_RE = re.compile(rf"\s*第[{_CN_NUM}\d]+\s*(章|部分|篇|卷|册)")
+# 第四章“合同条款及格式”中的实质性要求: a chapter named inside a sentence, not its heading.
+_CHAPTER_REFERENCE_RE = re.compile(r"\s*[“\"'《「『]|.{0,24}(?:规定|详见|所列|中的|要求的)")
+
+
+def is_toc_line(text: str) -> bool:
+    return bool(_TOC_RE.search(text))
+
+
+def not_headings(texts: list[str]) -> tuple[set[int], set[int]]:
+    """(skipped, demoted) indexes among the texts of a document's lines: a table of contents
+    line, or a chapter line in a run of chapter lines (the 招标文件组成 list: 第一章 招标公告,
+    第二章 投标人须知, … one after another) is skipped; a chapter named in a sentence
+    (第四章“合同条款及格式”中的…) is read as a plain line, not as a chapter heading."""
+    skipped: set[int] = set()
+    demoted: set[int] = set()
+    chapters: list[tuple[int, str]] = []   # (index, kind) of the lines that start with 第X章
+    for i, text in enumerate(texts):
+        if text is None:
+            continue
+        if is_toc_line(text):
+            skipped.add(i)
+            continue
+        m = _CHAPTER_RE.match(text)
+        if m:
+            if _CHAPTER_REFERENCE_RE.match(text, m.end()):
+                demoted.add(i)
+            else:
+                chapters.append((i, m.group(1)))
+    # A run: chapter lines of one kind with nothing but page numbers between them.
+    for (i, kind), (j, kind2) in zip(chapters, chapters[1:]):
+        if kind == kind2 and all(texts[k] is not None and (_PAGE_RE.match(texts[k]) or k in skipped)
+                                 for k in range(i + 1, j)):
+            skipped.update((i, j))
+    return skipped, demoted

@@ -12,8 +12,12 @@ from bidkit.extract.clauses import requirements_of
 from bidkit.extract.marks import SCOPE_FORWARD_RE, mandatory_marks, mark_back
 from bidkit.extract.merge import Found, merge, place
 from bidkit.extract.normalise import normalise
+from bidkit.extract.legend import read_legend, substantive_sections
 from bidkit.extract.outline import (
-    ITEM_STYLES, MARKS_RE, MD_HEADING_RE, TITLE_RE, VERB_RE, Outline, is_title, item_number)
+    ITEM_STYLES, MARKS_RE, MD_HEADING_RE, TITLE_RE, VERB_RE, Outline, is_title, item_number, not_headings)
+from bidkit.extract.places import (
+    AFTER_SALES, BOILERPLATE, DEMANDS, NEUTRAL, classify, is_after_sales_demand, speaks_of_after_sales,
+    title_of)
 from bidkit.extract.read import read_tender
 from bidkit.extract.scoring import awards_points
 from bidkit.extract.vocabulary import DIGIT_RE
@@ -50,17 +54,21 @@ def requirements_json(reqs: Iterable[Requirement]) -> dict:
 
 
 def extract_blocks(blocks: Iterable[Block]) -> list[Requirement]:
-    """Walk the blocks in order, keeping the outline, and collect the requirements."""
-    outline = Outline()
+    """Read the legends of the marks (★, ▲…) first, wherever they stand; then walk the blocks
+    in order, keeping the outline and the place each stands in, and collect the requirements."""
+    blocks = [b for b in blocks if b.kind != "header" and b.text.strip()]
+    skipped, demoted = not_headings([b.text if b.kind != "row" else None for b in blocks])
+    outline = Outline(marks=read_legend(b.text for b in blocks),
+                      substantive=substantive_sections(b.text for b in blocks))
     found: list[Found] = []
     hints: list[tuple[str, str]] = []
-    for block in blocks:
-        if block.kind == "header" or not block.text.strip():
-            continue
+    for i, block in enumerate(blocks):
+        if i in skipped:
+            continue  # a table of contents line, the list of the chapters
         if block.kind == "row":
             _row(block, outline, found, hints)
         else:
-            _line(block, outline, found, hints)
+            _line(block, outline, found, hints, demoted=i in demoted)
     return merge(found, hints)
 
 
@@ -68,17 +76,65 @@ def _row(block: Block, outline: Outline, found: list[Found], hints: list) -> Non
     """A table row: mandatory when its ★ column says so, or a heading above it is."""
     text = block.text
     norm = normalise(text)
-    whole, _back, spans = mandatory_marks(norm, 0)
-    base = outline.mandatory() or block.mandatory or whole
+    whole, _back, spans = mandatory_marks(norm, 0, outline.marks)
+    base = outline.mandatory() or _row_marked(block, outline.marks) or whole
     scoring = block.scoring or awards_points(norm)
-    start = len(found)
+    start, hint_start = len(found), len(hints)
     _analyse(text, norm, 0, base, spans, outline, block.label, scoring, found, hints, topic=None)
+    where = _row_place(text, outline.place())
+    if scoring and where in (BOILERPLATE, NEUTRAL):
+        where = DEMANDS  # a scoring table is a place, wherever it stands
+    if where != BOILERPLATE and (_row_marked(block, outline.marks) or whole):
+        outline.refer(norm)
+    _sift(found, start, hints, hint_start, where)
     place(found, start, block.where, outline.section())
 
 
-def _line(block: Block, outline: Outline, found: list[Found], hints: list) -> None:
+def _row_marked(block: Block, marks: frozenset[str]) -> bool:
+    """Whether a row carries a mandatory mark: in its ★ column (blocks.py), or a cell that is
+    or starts with a mark this tender's legend makes mandatory (▲ where ▲ is 实质性)."""
+    cells = [c.strip() for c in block.text.split("|")]
+    if block.mandatory and ("★" in marks or not any(c.startswith(("★", "☆")) for c in cells)):
+        return True
+    return any(c[:1] in marks for c in cells if c)
+
+
+def _row_place(text: str, around: str) -> str:
+    """A row's own topic (its first short cells: 知识产权 | …, 质保期 | …) classifies it before the
+    section it stands in."""
+    for cell in text.split("|")[:2]:
+        cell = cell.strip()
+        if 2 <= len(cell) <= 20:
+            here = classify(title_of(cell))
+            if here != NEUTRAL:
+                return here
+    return around
+
+
+def _sift(found: list[Found], start: int, hints: list, hint_start: int, where: str) -> None:
+    """Keep what a block yielded according to its place: from boilerplate only what speaks in
+    the core after-sales words; from outside the after-sales places, the other rows only when
+    they speak of after-sales work; nothing that only points to another section."""
+    if where == BOILERPLATE:
+        kept = [f for f in found[start:] if is_after_sales_demand(f.text) and not _POINTER_RE.search(f.text)]
+        found[start:] = kept
+        if not kept:
+            del hints[hint_start:]
+    else:
+        kept = [f for f in found[start:] if f.metric != "other" or (
+            (where == AFTER_SALES or speaks_of_after_sales(f.text)) and not _POINTER_RE.search(f.text))]
+        if len(kept) != len(found) - start:
+            found[start:] = kept
+
+
+# What only points elsewhere or names a section is no demand to show: 详见“4.1…”章节, 服务标准要求.
+_POINTER_RE = re.compile(r"详见|参见|见第|^[^，,。；;]{2,14}(?:要求|说明)$|^(?![^，,。；;]*(?:须|应|需|必须|提供|负责|保证|承诺|不得))[^，,。；;]{2,12}$")
+
+
+def _line(block: Block, outline: Outline, found: list[Found], hints: list, demoted: bool = False) -> None:
     """A line or paragraph: its number (or heading style, or title look) updates the outline,
-    its ★ and 实质性 words set what is mandatory, then its text is analysed."""
+    its ★ and 实质性 words set what is mandatory, then its text is analysed. A `demoted` line
+    names a chapter in a sentence (第四章“合同条款”中的…): its 第四章 is no heading."""
     raw = block.text
     norm = normalise(raw)
     pos = 0
@@ -87,17 +143,19 @@ def _line(block: Block, outline: Outline, found: list[Found], hints: list) -> No
     if md:
         md_level, pos = len(md.group(1)), md.end()
     marks = MARKS_RE.match(norm, pos)
-    star = "★" in marks.group() or "☆" in marks.group()
+    star = _marked(marks.group(), outline.marks)
     pos = marks.end()
     numbering = item_number(norm, pos)
+    if numbering and demoted and numbering[2] == "chapter":
+        numbering = None
     style = ""
     if numbering:
         label, rank, style, pos = numbering
         marks = MARKS_RE.match(norm, pos)
-        star = star or "★" in marks.group() or "☆" in marks.group()
+        star = star or _marked(marks.group(), outline.marks)
         pos = marks.end()
     content = norm[pos:]
-    whole, back, spans = mandatory_marks(norm, pos)
+    whole, back, spans = mandatory_marks(norm, pos, outline.marks)
 
     heading_level = block.level or md_level
     is_node = numbering is not None or heading_level is not None
@@ -115,8 +173,10 @@ def _line(block: Block, outline: Outline, found: list[Found], hints: list) -> No
             label = content.strip()[:12]
             rank = float(max(0, heading_level - 1))
             style = f"h{heading_level}"
-        outline.push(label, rank, star or whole, style)
+        outline.push(label, rank, star or whole or outline.referenced_here(label, content)
+                     or outline.named_substantive(content), style)
         outline.name(content)
+        outline.classify(content)
         parent = outline.stack[-2].uid if len(outline.stack) > 1 else None
         base = outline.mandatory()
     else:
@@ -128,8 +188,9 @@ def _line(block: Block, outline: Outline, found: list[Found], hints: list) -> No
         elif TITLE_RE.match(content) and not DIGIT_RE.search(content) and not VERB_RE.search(content):
             # 评分细则 / ★售后服务要求: an unnumbered title ends the items above it and
             # heads the ones below, under the numbered headings it stands in.
-            outline.title(content.strip()[:12], star or whole)
+            outline.title(content.strip()[:12], star or whole or outline.named_substantive(content))
             outline.name(content)
+            outline.classify(content)
             base = outline.mandatory()
         else:
             base = outline.mandatory() or star or whole
@@ -140,10 +201,21 @@ def _line(block: Block, outline: Outline, found: list[Found], hints: list) -> No
     colon = _TOPIC_RE.match(content)
     if colon:
         topic = colon.group(1)
-    start = len(found)
+    start, hint_start = len(found), len(hints)
     _analyse(raw[pos:], norm[pos:], pos, base, spans, outline, "", scoring, found, hints, topic=topic,
              allow_other=not (is_node and is_title(content)))
+    where = outline.place()
+    if topic and not is_node:
+        where = classify(title_of(topic)) or where  # 质保期：… under 投标人须知前附表
+    if scoring and where in (BOILERPLATE, NEUTRAL):
+        where = DEMANDS
+    _sift(found, start, hints, hint_start, where)
     place(found, start, block.where, outline.section())
+
+
+def _marked(marks: str, mandatory: frozenset[str]) -> bool:
+    """Whether the marks before an item's text (★, ▲ …) make it mandatory in this tender."""
+    return any(c in mandatory for c in marks)
 
 
 _TOPIC_RE = re.compile(r"([^，,。；;:：]{1,16})[:：]")

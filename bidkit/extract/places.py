@@ -1,0 +1,156 @@
+"""Which parts of a tender speak of after-sales service: every heading, table title, numbered
+item's topic (质保期：…) and scoring row is classified from the words below. A domain expert
+extends the lists; the code only reads them.
+
+- AFTER_SALES: the places where a tender states its after-sales demands (售后服务, 质保, 技术支持,
+  服务要求 sections). Here a demand with no comparable metric is still shown to the writer
+  (metric other).
+- DEMANDS: the places where a tender states what it demands in general (商务要求, 技术要求,
+  采购需求, qualification and 符合性审查 lists, the scoring rubric). They hold after-sales demands
+  among technical ones: their compared requirements are kept, their other sentences are shown
+  only when they speak of after-sales work (AFTER_SALES_WORDS).
+- TERMS: contract money, delivery and penalty articles (付款, 违约责任, 交货): a tender hides real
+  demands in them (供应商须提供7×24小时售后支持 inside 违约责任), so they are read as DEMANDS.
+- BOILERPLATE: procedure and policy text that never holds an after-sales demand of the buyer
+  (投标人须知, 质疑/投诉 procedures, SME policies, bid formats, deposits, the evaluation panel's
+  procedure). Nothing found there is kept but sentences in the core after-sales words
+  (CORE_AFTER_SALES_WORDS: 质保, 维修, 备品备件…), which a tender sometimes hides among its rules.
+- NEUTRAL (anything else, e.g. a contract's title): read as DEMANDS.
+
+The innermost classified heading decides: 第四章 合同条款 (neutral) > 8. 质量保证 (after-sales);
+第三章 投标人须知 (boilerplate) > 14 质保期 (after-sales); 第五章 磋商程序 (boilerplate) > 五、评分办法
+(demands). Within one title the word that ends last names it, as the head of a Chinese noun
+phrase comes last: 售后服务承诺函 is a form, 质量保证金 a deposit, 投标人在质保期内的售后服务方案 an
+after-sales place, 质疑与投诉 procedure but 投诉处理 after-sales.
+"""
+from __future__ import annotations
+
+import re
+
+AFTER_SALES = "after_sales"
+DEMANDS = "demands"
+TERMS = "terms"
+BOILERPLATE = "boilerplate"
+NEUTRAL = ""
+
+# Headings of the places where after-sales demands stand.
+AFTER_SALES_TITLES = [
+    "售后", "质保", "质量保证", "保修", "维保", "维修", "维护", "运维", "保养", "巡检",
+    "技术支持", "技术服务", "服务保障", "服务承诺", "服务响应", "服务人员", "驻场", "人员配置",
+    "培训", "备品", "备件", "故障", "应急", "投诉处理", "回访", "响应时间", "到场",
+]
+
+# Headings of the places where a tender states what it demands in general (technical and
+# commercial requirements, qualification, the 符合性审查 list, the scoring rubric): they hold
+# after-sales demands among others.
+DEMANDS_TITLES = [
+    "商务要求", "技术要求", "采购需求", "需求", "供货要求", "其他要求", "实质性要求", "总体要求",
+    # in a service tender the service itself is the goods: its 服务要求 are its specification
+    "服务要求", "服务内容", "服务标准", "服务质量", "服务方案", "服务期", "服务时间", "服务范围",
+    "资格要求", "资格条件", "符合性审查", "响应性评审",
+    "评分标准", "评分细则", "评分办法", "评审因素", "评审标准", "评分", "分值",
+]
+
+# Headings whose items are conditions a bidder must meet or be excluded: a qualification
+# condition (资格要求) is mandatory like a ★ item.
+# (资格审查 names the panel's procedure as often as the conditions: it is neither.)
+MANDATORY_TITLES = ["资格要求", "资格条件"]
+
+# Headings of procedure, policy and form text.
+BOILERPLATE_TITLES = [
+    # the procedure of the tender
+    "须知", "招标公告", "采购公告", "邀请", "公告", "递交", "开标", "评标程序", "评审程序",
+    "磋商程序", "谈判程序", "评标委员会", "磋商小组", "谈判小组", "定标", "中标候选", "成交候选",
+    "中标通知", "成交通知", "澄清", "投标有效期", "投标报价", "报价", "联合体", "分包",
+    "代理服务费", "联系方式", "补充事宜", "废标", "重新招标", "信用记录", "招标文件的", "采购文件的",
+    # complaints against the procedure (the buyer's 投诉处理 demand is after-sales)
+    "质疑", "异议", "投诉",
+    # policies
+    "中小企业", "小微企业", "残疾人", "监狱企业", "节能", "环保", "环境标志", "政策", "进口产品",
+    # forms to fill in
+    "文件格式", "投标函", "响应函", "承诺函", "声明函", "授权委托", "授权书", "身份证明",
+    "一览表", "报价表", "报价单", "价格表", "偏离表", "应答表", "明细表", "情况表", "封面", "目录",
+    "投标文件", "响应文件", "应答文件", "资料表",
+    # money and guarantees
+    "保证金", "保函",
+    # other contract boilerplate
+    "知识产权", "保密", "不可抗力", "争议", "税费", "合同生效", "解除", "转让", "适用法律", "业绩",
+]
+
+# Contract money, delivery and penalty articles.
+TERMS_TITLES = ["付款", "支付", "结算", "价款", "违约", "罚则", "扣款", "扣罚", "交货", "交付",
+                "运输", "包装"]
+
+# Words that show a sentence is an after-sales demand even inside boilerplate (the 须知's
+# "投标人应根据货物的技术状况列出随机备品备件的清单": a demand among pricing rules). Words such as 响应
+# (响应文件) or 投诉 (质疑投诉) say nothing there.
+CORE_AFTER_SALES_WORDS = [
+    "售后", "质保", "保修", "保固", "包修", "包换", "维修", "维保", "保养", "巡检", "备品", "备件",
+    "备机", "故障", "技术支持", "到达现场", "驻场",
+]
+
+# Words that show a sentence speaks of after-sales work.
+AFTER_SALES_WORDS = [
+    "售后", "质保", "保修", "保固", "包修", "包换", "包退", "维修", "维护", "维保", "保养", "巡检",
+    "故障", "技术支持", "技术服务", "响应", "到场", "到达现场", "现场服务", "服务人员", "驻场",
+    "工程师", "培训", "备品", "备件", "备机", "投诉", "回访", "升级", "应急", "服务方案", "服务承诺",
+    "服务体系", "服务制度", "服务网点", "服务机构", "更换", "调换", "退换", "退货", "换货", "补货", "7×24", "7*24", "7x24", "5×8",
+]
+
+
+def _alternation(words: list[str]) -> re.Pattern:
+    return re.compile("|".join(sorted((re.escape(w) for w in words), key=len, reverse=True)))
+
+
+_TITLE_RES = [(_alternation(AFTER_SALES_TITLES), AFTER_SALES), (_alternation(DEMANDS_TITLES), DEMANDS),
+              (_alternation(TERMS_TITLES), TERMS), (_alternation(BOILERPLATE_TITLES), BOILERPLATE)]
+_WORDS_RE = _alternation(AFTER_SALES_WORDS)
+_MANDATORY_TITLE_RE = _alternation(MANDATORY_TITLES)
+_CORE_RE = _alternation(CORE_AFTER_SALES_WORDS)
+_SPACES_RE = re.compile(r"\s+")
+_PARENTHESIS_RE = re.compile(r"[(（][^)）]*[)）]")
+# A title names its place: 二、商务要求 (the numbering is already gone), 质保期：3年 (the topic
+# before a colon), not a long sentence that merely mentions 售后服务.
+_TOPIC_RE = re.compile(r"^([^，,。；;:：]{1,20})[:：]")
+_CLAUSE_RE = re.compile(r"[，,。；;]")
+TITLE_MAX = 24
+
+
+def title_of(content: str) -> str:
+    """The part of a heading, item or table row that names its section: the whole text when
+    short, the topic before a colon, else ""."""
+    text = _SPACES_RE.sub("", content).lstrip("★☆▲△#※●◆■█")
+    text = _PARENTHESIS_RE.sub("", text).rstrip("，,。；;:：、")
+    if not text:
+        return ""
+    m = _TOPIC_RE.match(text)
+    if m:
+        return m.group(1)
+    if len(text) <= TITLE_MAX and not _CLAUSE_RE.search(text):
+        return text
+    return ""
+
+
+def classify(title: str) -> str:
+    """The place a title names: AFTER_SALES, DEMANDS, TERMS, BOILERPLATE or NEUTRAL ("")."""
+    best, best_end, best_len = NEUTRAL, -1, 0
+    for regex, place in _TITLE_RES:
+        for m in regex.finditer(title):
+            end, size = m.end(), m.end() - m.start()
+            if end > best_end or (end == best_end and size > best_len):
+                best, best_end, best_len = place, end, size
+    return best
+
+
+def makes_mandatory(title: str) -> bool:
+    """Whether a title heads conditions a bidder must meet (资格要求)."""
+    return bool(title) and bool(_MANDATORY_TITLE_RE.search(title))
+
+
+def speaks_of_after_sales(text: str) -> bool:
+    return bool(_WORDS_RE.search(_SPACES_RE.sub("", text)))
+
+
+def is_after_sales_demand(text: str) -> bool:
+    """Whether a sentence found in boilerplate is still an after-sales demand (CORE words)."""
+    return bool(_CORE_RE.search(_SPACES_RE.sub("", text)))
