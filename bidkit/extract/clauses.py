@@ -10,7 +10,7 @@ import re
 from bidkit.extract.marks import MANDATORY_RE
 from bidkit.extract.present import PRESENT_HINT_RE, PRESENT_METRICS, present_candidates
 from bidkit.extract.quantities import clause_candidates, with_spoken_counts
-from bidkit.extract.scoring import increments, loosest, scoring_rule
+from bidkit.extract.scoring import per_person_rewards, increments, loosest, scoring_rule
 from bidkit.extract.sentences import SENTENCE_RE, Cand, clean_text, cut_clauses, span_text
 from bidkit.extract.vocabulary import DEADLINES, DIGIT_RE, UNITS, Kw, find_keywords
 from bidkit.quantity import find_quantities
@@ -152,6 +152,8 @@ def requirements_of(raw: str, norm: str, offset: int, base: bool, spans: list[tu
                     block_cands.append((Cand("other", "present", None, None, c0, c1),
                                         clean_text(raw[c0:c1])))
     if scoring:
+        for metric, start, end in per_person_rewards(norm) if "每" in norm else ():
+            block_cands.append((Cand(metric, "present", None, None, start, end), clean_text(raw[start:end])))
         block_cands = loosest(block_cands)
         covered = {c.metric for c, _ in block_cands}
         for metric in increments(norm, keywords, quantities):

@@ -66,7 +66,9 @@ _NOT_AFTER = {"响应": re.compile(r"文件|供应商|人|表|偏离|情况|内�
               "解决": re.compile(r"方案|措施|办法"), "恢复": re.compile(r"期"), "回复": re.compile(r"函"),
               "服务中心": re.compile(r"热线"), "到达": re.compile(r"率"), "排除": re.compile(r"在外|责任"),
               "人数": re.compile(r"比例")}
-_NOT_BEFORE = {"响应": re.compile(r"(?:逐条|全部|完全|均须)$"), "到达": re.compile(r"(?:货物|产品)$")}
+_NOT_BEFORE = {"响应": re.compile(r"(?:逐条|全部|完全|均须)$"), "到达": re.compile(r"(?:货物|产品)$"),
+               # 服务人员更换空档期: replacing a worker is staffing, not replacing faulty goods.
+               "更换": re.compile(r"(?:人员|员工)\s*$")}
 
 # Metrics and the units they accept; the first group are deadlines (a flat number is a ceiling).
 TIME = ("minute", "hour", "day", "workday", "week")
@@ -155,7 +157,8 @@ _PAPER_BEFORE_RE = re.compile(r"(?:报告|文件|资料|函件?|报表|邮件|�
 # not training of the buyer's people; the search stays inside the clause before 培训.
 _OWN_STAFF_RE = re.compile(
     r"(?:对|为|给|组织)[^，,。；;|]{0,10}?(?:服务人员|队员|员工|保安员?|保洁员?|外包人员|派遣人员|驻场人员|"
-    r"工作人员|从业人员|自有人员|项目人员|作业人员)[^，,。；;|]{0,14}$|(?:岗前|上岗|入职|新员工|安全生产)[^，,。；;|]{0,3}$")
+    r"工作人员|从业人员|自有人员|项目人员|作业人员)[^，,。；;|]{0,14}$|对其[^，,。；;|]{0,8}$|"
+    r"(?:岗前|上岗|入职|新员工|安全生产)[^，,。；;|]{0,3}$")
 
 
 @dataclass(slots=True)
