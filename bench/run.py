@@ -6,6 +6,7 @@ timed assertions in tests.
 from __future__ import annotations
 
 import json
+import os
 import statistics
 import time
 from pathlib import Path
@@ -16,10 +17,10 @@ from bidkit import library
 
 HERE = Path(__file__).parent
 DATA = HERE / "_data"
-BENCHMARKS: list[Callable[[], dict]] = []
+BENCHMARKS: list[Callable[[], dict | list[dict]]] = []
 
 
-def benchmark(func: Callable[[], dict]) -> Callable[[], dict]:
+def benchmark(func: Callable[[], dict | list[dict]]) -> Callable[[], dict | list[dict]]:
     BENCHMARKS.append(func)
     return func
 
@@ -117,6 +118,75 @@ def extract_300k() -> dict:
     return {"name": "extract_300k", "value": round(seconds, 3), "unit": "s", "target": 1.0}
 
 
+CORPUS_PDFS = HERE.parent.parent / "shared" / "tenders" / "documents"
+
+
+@benchmark
+def extract_pdf() -> list[dict]:
+    """extract_file on the 99-page D3.pdf: pages a second, and the time over `pdftotext` (poppler,
+    a subprocess, the same file in the same run); then pages a second over all corpus PDFs."""
+    import subprocess
+
+    from bidkit.extract import extract_file
+    from bidkit.extract.read_pdf import _PDFIUM_LOCK
+
+    d3 = CORPUS_PDFS / "D3.pdf"
+    if not d3.is_file():
+        return [{"name": "extract_pdf", "skipped": f"{CORPUS_PDFS} is absent"}]
+
+    def pages(path: Path) -> int:
+        import pypdfium2 as pdfium
+
+        with _PDFIUM_LOCK:
+            doc = pdfium.PdfDocument(str(path))
+            try:
+                return len(doc)
+            finally:
+                doc.close()
+
+    def pdftotext() -> None:
+        subprocess.run(["pdftotext", "-enc", "UTF-8", str(d3), "-"], capture_output=True, check=True)
+
+    def cpu() -> float:
+        t = os.times()
+        return t.user + t.system + t.children_user + t.children_system
+
+    extract_file(d3)  # imports and first-call costs are not what a user waits for on the next file
+    # Interleaved, so that load from other processes hits both alike; medians of wall and CPU time.
+    walls: dict[str, list[float]] = {"ours": [], "theirs": []}
+    cpus: dict[str, list[float]] = {"ours": [], "theirs": []}
+    theirs = None
+    for _ in range(7):
+        for who, func in (("ours", lambda: extract_file(d3)), ("theirs", pdftotext)):
+            if who == "theirs" and walls["theirs"] is None:
+                continue
+            c, start = cpu(), time.perf_counter()
+            try:
+                func()
+            except (OSError, subprocess.CalledProcessError) as exc:
+                print(f"note: pdftotext failed ({exc}); no ratio")
+                walls["theirs"] = None
+                continue
+            walls[who].append(time.perf_counter() - start)
+            cpus[who].append(cpu() - c)
+    ours = statistics.median(walls["ours"])
+    if walls["theirs"]:
+        theirs = statistics.median(walls["theirs"])
+    corpus = sorted(CORPUS_PDFS.glob("*.pdf"))
+    total_pages = sum(pages(p) for p in corpus)
+    total = sum(best_of(lambda p=p: extract_file(p), repeat=3) for p in corpus)
+    rows = [{"name": "extract_pdf_D3", "value": round(pages(d3) / ours, 1), "unit": "pages/s",
+             "target": 40, "better": "higher", "seconds": round(ours, 3)}]
+    if theirs:
+        rows.append({"name": "extract_pdf_vs_pdftotext", "value": round(ours / theirs, 2), "unit": "ratio",
+                     "target": 3.0, "pdftotext_seconds": round(theirs, 3),
+                     "cpu_ratio": round(statistics.median(cpus["ours"]) / statistics.median(cpus["theirs"]), 2)})
+    rows.append({"name": "extract_pdf_corpus", "value": round(total_pages / total, 1), "unit": "pages/s",
+                 "target": 40, "better": "higher", "files": [p.name for p in corpus],
+                 "pages": total_pages, "seconds": round(total, 3)})
+    return rows
+
+
 def synthetic_chapter():
     from bidkit.compose import compose
     from bidkit.model import Office
@@ -185,10 +255,15 @@ def main() -> int:
     results = []
     print(f"{'benchmark':<24}{'value':>10}  {'unit':<6}{'target':>8}  ok")
     for func in BENCHMARKS:
-        row = func()
-        ok = row["value"] <= row["target"]
-        print(f"{row['name']:<24}{row['value']:>10}  {row['unit']:<6}{row['target']:>8}  {'yes' if ok else 'NO'}")
-        results.append(row)
+        got = func()
+        for row in got if isinstance(got, list) else [got]:  # a benchmark may give several figures
+            if "skipped" in row:
+                print(f"{row['name']:<24}  skipped: {row['skipped']}")
+                continue
+            higher = row.get("better") == "higher"
+            ok = row["value"] >= row["target"] if higher else row["value"] <= row["target"]
+            print(f"{row['name']:<24}{row['value']:>10}  {row['unit']:<6}{row['target']:>8}  {'yes' if ok else 'NO'}")
+            results.append(row)
     (HERE / "results.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     return 0
 

@@ -128,7 +128,7 @@ def table_blocks(rows: list[list[str]], wheres: list[Where] | None = None) -> li
     scoring = any(_SCORING_HEADER_RE.search(c) for c in header)
     out: list[Block] = []
     if has_header:
-        out.append(Block(" | ".join(header), kind="header"))
+        out.append(Block(" | ".join(header), kind="header", where=where_of[id(rows[0])]))
     for row in rows[1:] if has_header else rows:
         marked = any(i < len(row) and (_YES_RE.match(row[i].strip()) or "★" in row[i]) for i in star_cols)
         cells = [c for i, c in enumerate(row) if i not in star_cols and c.strip()]

@@ -1,5 +1,8 @@
 """A .docx tender -> blocks: paragraphs with their Word list numbers and heading levels, and
-tables as row blocks."""
+tables as row blocks; each block knows its paragraph (or table and row) in the body.
+
+Before parsing, the package is checked from its zip directory alone: a renamed .doc/.wps or a
+zip bomb is refused with one clear line."""
 from __future__ import annotations
 
 import re
@@ -9,12 +12,21 @@ from pathlib import Path
 from bidkit.errors import ExtractError
 from bidkit.extract.normalise import clean
 from bidkit.extract.blocks import Block, table_blocks
+from bidkit.model import Where
+
+# Limits of a .docx package, checked from its zip directory before anything is decompressed.
+MAX_DOCX_UNCOMPRESSED = 500 * 1024 * 1024   # all members together, uncompressed
+MAX_DOCX_RATIO = 200                        # uncompressed / compressed size of one member ...
+RATIO_CHECK_FROM = 1024 * 1024              # ... of this size or more (tiny parts compress well)
+MAX_DOCX_MEMBERS = 20_000                   # members in the package
+
+_OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_RENAMED_DOC = ("this is a Word 97-2003 .doc (or WPS) file renamed to .docx; open it in Word or "
+                "WPS and save as .docx")
 
 
 def docx_blocks(path: Path, name: str) -> list[Block]:
-    if not zipfile.is_zipfile(path):
-        raise ExtractError("is not a .docx file (not a zip package); was it renamed from another "
-                           "format? Save it as .docx from Word and try again", file=name)
+    check_package(path, name)
     try:
         import docx
         from docx.table import Table
@@ -27,20 +39,26 @@ def docx_blocks(path: Path, name: str) -> list[Block]:
     blocks: list[Block] = []
     body = document.element.body
     numbering = _ListNumbers(document)
+    file = path.name
+    paragraphs = tables = 0
     for child in body.iterchildren():
         tag = child.tag.rsplit("}", 1)[-1]
         if tag == "p":
+            paragraphs += 1
             para = Paragraph(child, document)
             level = _heading_level(para)
             number = numbering.label(para)
+            where = Where(file=file, paragraph=paragraphs)
             for i, line in enumerate(para.text.splitlines()):
                 if line.strip():
                     text = (number + line.strip()) if (i == 0 and number) else line.strip()
-                    blocks.append(Block(clean(text), kind="heading" if level else "line", level=level))
+                    blocks.append(Block(clean(text), kind="heading" if level else "line", level=level,
+                                        where=where))
         elif tag == "tbl":
+            tables += 1
             table = Table(child, document)
-            rows = []
-            for row in table.rows:
+            rows, wheres = [], []
+            for r, row in enumerate(table.rows, 1):
                 cells, seen = [], set()
                 for cell in row.cells:
                     if id(cell._tc) in seen:  # a merged cell is listed once per grid column
@@ -48,8 +66,71 @@ def docx_blocks(path: Path, name: str) -> list[Block]:
                     seen.add(id(cell._tc))
                     cells.append(" ".join(cell.text.split()))
                 rows.append(cells)
-            blocks.extend(table_blocks(rows))
+                wheres.append(Where(file=file, table=tables, row=r))
+            blocks.extend(table_blocks(rows, wheres))
     return blocks
+
+
+def check_package(path: Path, name: str) -> None:
+    """Refuse what is no Word package, from its first bytes and its zip directory alone: a
+    renamed .doc/.wps (OLE2), another Office file, a zip bomb."""
+    with open(path, "rb") as fh:
+        head = fh.read(8)
+    if head == _OLE2_MAGIC:
+        raise ExtractError(_RENAMED_DOC, file=name)
+    if not zipfile.is_zipfile(path):
+        raise ExtractError("is not a .docx file (not a zip package); was it renamed from another "
+                           "format? Save it as .docx from Word and try again", file=name)
+    try:
+        with zipfile.ZipFile(path) as package:
+            members = package.infolist()
+            if len(members) > MAX_DOCX_MEMBERS:
+                raise ExtractError(f"the .docx package holds {len(members):,} parts, over the "
+                                   f"{MAX_DOCX_MEMBERS:,} limit; it is not a normal Word document",
+                                   file=name)
+            total = 0
+            for info in members:
+                total += info.file_size
+                if total > MAX_DOCX_UNCOMPRESSED:
+                    raise ExtractError(f"the .docx unpacks to more than {MAX_DOCX_UNCOMPRESSED // 1024 // 1024} MB "
+                                       "(the limit); it is not a normal Word document (a zip bomb?)",
+                                       file=name)
+                if (info.file_size >= RATIO_CHECK_FROM
+                        and info.file_size > MAX_DOCX_RATIO * max(info.compress_size, 1)):
+                    raise ExtractError(f"the .docx part {info.filename[:60]!r} is compressed more than "
+                                       f"{MAX_DOCX_RATIO}:1 (the limit); it is not a normal Word "
+                                       "document (a zip bomb?)", file=name)
+            names = {info.filename for info in members}
+            main = _main_part(package, names)
+            if "word/document.xml" in names or (main in names and not main.startswith(("xl/", "ppt/"))):
+                return
+    except zipfile.BadZipFile:
+        return      # python-docx says it cannot read it, below
+    lower = [n.lower() for n in names]
+    if any(n.startswith("xl/") for n in lower):
+        raise ExtractError("this is an Excel .xlsx file renamed to .docx; give the tender as .docx "
+                           "or .pdf", file=name)
+    if any(n.startswith("ppt/") for n in lower):
+        raise ExtractError("this is a PowerPoint .pptx file renamed to .docx; give the tender as "
+                           ".docx or .pdf", file=name)
+    if any("wps" in n or "kso" in n for n in lower):
+        raise ExtractError(_RENAMED_DOC, file=name)
+
+
+_OFFICE_DOCUMENT_RE = re.compile(
+    rb'<Relationship\b[^>]*?Type="[^"]*/officeDocument"[^>]*?Target="/?([^"]+)"'
+    rb'|<Relationship\b[^>]*?Target="/?([^"]+)"[^>]*?Type="[^"]*/officeDocument"')
+
+
+def _main_part(package: zipfile.ZipFile, names: set[str]) -> str | None:
+    """The main part _rels/.rels names (a Word document need not be at word/document.xml)."""
+    if "_rels/.rels" not in names or package.getinfo("_rels/.rels").file_size > 1024 * 1024:
+        return None
+    try:
+        m = _OFFICE_DOCUMENT_RE.search(package.read("_rels/.rels"))
+    except Exception:  # encrypted, an unknown compression, a bad CRC: python-docx will say
+        return None
+    return (m.group(1) or m.group(2)).decode("utf-8", "replace") if m else None
 
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"

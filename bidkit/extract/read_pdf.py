@@ -1,44 +1,287 @@
-"""A .pdf tender -> blocks: the text layer of each page, with the lines the PDF wrapped joined
-again."""
+"""A .pdf tender -> blocks, read with pypdfium2: every character with its box, then geometry
+(bidkit/extract/pdf_geometry.py) makes lines, ruled tables, drops running headers/footers and
+page numbers, and joins the lines the PDF wrapped. Every block knows its page.
+
+A PDF that cannot be used says why in one line: not a PDF, password-protected, corrupt, no
+text layer or an unreadable one (both need OCR), too big.
+"""
 from __future__ import annotations
 
+import ctypes
+import threading
+from contextlib import closing
 from pathlib import Path
+from typing import Callable, Iterator
 
 from bidkit.errors import ExtractError
-from bidkit.extract.blocks import Block, text_blocks
+from bidkit.extract.blocks import Block, table_blocks
+from bidkit.extract.normalise import clean
+from bidkit.extract.pdf_geometry import (
+    _LONG, _THIN, Char, Line, PageData, Rule, merge_split_rows, page_lines, reflow, strip_margins,
+    text_layer_problem,
+)
+from bidkit.model import Where
+
+# Limits: a tender is a few hundred pages of a few thousand characters each; beyond these the
+# file is refused (or, for drawings, its tables are not looked for) instead of hanging.
+MAX_PDF_PAGES = 2000            # pages of one PDF
+MAX_PAGE_CHARS = 200_000        # characters of one page
+MAX_PDF_CHARS = 5_000_000       # characters of the whole PDF
+MAX_PAGE_OBJECTS = 100_000      # page objects scanned for table rules (more: a drawing, no tables)
+MAX_PAGE_RULES = 5_000          # ruling lines of one page matched into tables (the match is quadratic)
+
+# PDFium is not thread-safe, not even across documents, and the app serves sessions in threads.
+_PDFIUM_LOCK = threading.Lock()
+
+
+class PdfReadError(Exception):
+    """The file cannot be read as a PDF; the message is the one the user sees."""
 
 
 def pdf_blocks(path: Path, name: str) -> list[Block]:
+    """The blocks of a PDF's text layer: a block per paragraph (wrapped lines joined) and table
+    row, each with `where=Where(file, page)`."""
     with open(path, "rb") as fh:
         head = fh.read(1024)
     if b"%PDF-" not in head:
         raise ExtractError("is not a PDF file (no %PDF header); was it renamed from another format?",
                            file=name)
-    import logging
-
-    from pypdf import PdfReader
-    from pypdf.errors import PyPdfError
-
-    logging.getLogger("pypdf").setLevel(logging.ERROR)
     try:
-        reader = PdfReader(str(path))
-        if reader.is_encrypted:
+        with _PDFIUM_LOCK:
+            pages = read_pdf_pages(path)
+    except PdfReadError as exc:
+        raise ExtractError(str(exc), file=name) from None
+    paragraphs = reflow(pages)
+    problem = text_layer_problem("\n".join(text for _, text, _ in paragraphs))
+    if problem:
+        raise ExtractError(problem, file=name)
+    return _blocks(paragraphs, path.name)
+
+
+def _blocks(paragraphs: list[tuple[int, str, Line]], file: str) -> list[Block]:
+    """Paragraphs -> line blocks; consecutive rows of one ruled table (also over a page break)
+    -> table_blocks, so that a ★ column, the 序号 and the text stay together."""
+    blocks: list[Block] = []
+    rows: list[list[str]] = []
+    wheres: list[Where] = []
+    last: tuple[int, int] | None = None          # (page, table group) of the previous row
+
+    def flush() -> None:
+        if rows:
+            blocks.extend(table_blocks(rows, wheres))
+            rows.clear()
+            wheres.clear()
+
+    for page, text, line in paragraphs:
+        if line.table:
+            same_table = last is not None and (last[0] != page or last[1] == line.group)
+            if not same_table:
+                flush()
+            cells = list(line.cells)
+            if not (rows and cells == rows[0] and last is not None and last[0] != page):
+                rows.append(cells)                   # (a header row repeated on a new page: once)
+                wheres.append(Where(file=file, page=page))
+            last = (page, line.group)
+            continue
+        flush()
+        last = None
+        blocks.append(Block(clean(text), where=Where(file=file, page=page)))
+    flush()
+    return blocks
+
+
+def read_pdf_pages(path) -> list[tuple[PageData, list[Line]]]:
+    """Each page with its lines (table rows included), running heads and page numbers removed."""
+    import pypdfium2 as pdfium
+
+    try:
+        return _read_pdf_pages(path)
+    except pdfium.PdfiumError as exc:
+        raise PdfReadError(_CORRUPT.format(_reason(exc))) from None
+
+
+def _read_pdf_pages(path) -> list[tuple[PageData, list[Line]]]:
+    pages = []
+    table_at_bottom = False
+    total = 0
+    with closing(iter_pages(path)) as it:
+        for page in it:
+            total += len(page.chars)
+            if total > MAX_PDF_CHARS:
+                raise PdfReadError(f"the PDF holds more than {MAX_PDF_CHARS:,} characters (the limit); "
+                                   "is this really a tender? Split it or extract the relevant chapters")
+            lines = page_lines(page, look_for_tables=table_at_bottom)
+            page.chars = []          # not needed any more; keep memory flat on big files
+            pages.append((page, lines))
+            # a table reaching the foot of the page may go on, in one column, on the next page
+            table_at_bottom = any(ln.table and ln.bottom > 0.8 * page.height for ln in lines[-3:])
+    kept = strip_margins(pages)
+    pages = [(p, ls) for (p, _), ls in zip(pages, kept)]
+    merge_split_rows(pages)
+    return pages
+
+
+def pdf_lines(path) -> list[tuple[int, str]]:
+    """(page number, text) for every logical line of a PDF: wrapped lines joined, running
+    headers/footers and page numbers dropped, ruled tables as `| cell | cell |` rows."""
+    with _PDFIUM_LOCK:
+        pages = read_pdf_pages(path)
+    return [(page, text) for page, text, _ in reflow(pages)]
+
+
+# ---------------------------------------------------------------------------------------------
+# reading: pypdfium2
+
+_CORRUPT = ("the PDF is corrupt and cannot be read ({}); open it and save or print it to PDF "
+            "again")
+
+
+def iter_pages(path, password: str | None = None) -> Iterator[PageData]:
+    """Yield each page's characters in top-down coordinates of the displayed (rotated) page.
+
+    Whitespace is dropped (spaces are rebuilt from the gaps), except that a real space char
+    (one in the content, not generated by pdfium) is kept as a " " with its box. Raises
+    PdfReadError (password, corrupt, too many pages or characters). Hold _PDFIUM_LOCK.
+    """
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as raw
+
+    try:
+        doc = pdfium.PdfDocument(str(path), password=password)
+    except pdfium.PdfiumError as exc:
+        code = getattr(exc, "err_code", None)
+        if code == raw.FPDF_ERR_PASSWORD:
+            raise PdfReadError("the PDF is password-protected; remove the password and try again") from None
+        if code == raw.FPDF_ERR_SECURITY:
+            raise PdfReadError("the PDF is encrypted in a way that cannot be opened; remove the "
+                               "protection (print it to PDF again) and try again") from None
+        raise PdfReadError(_CORRUPT.format(_reason(exc))) from None
+    try:
+        count = len(doc)
+        if count == 0:
+            raise PdfReadError(_CORRUPT.format("no pages"))
+        if count > MAX_PDF_PAGES:
+            raise PdfReadError(f"the PDF has {count:,} pages, over the {MAX_PDF_PAGES:,}-page limit; "
+                               "is this really a tender? Split it or extract the relevant chapters")
+        rect = raw.FS_RECTF()
+        ref = ctypes.byref(rect)
+        get_box = raw.FPDFText_GetLooseCharBox
+        is_generated = raw.FPDFText_IsGenerated
+        for index in range(count):
             try:
-                opened = reader.decrypt("")
-            except Exception:  # AES without the crypto package, or a broken encryption dict
-                opened = 0
-            if not opened:
-                raise ExtractError("the PDF is password-protected; remove the password and try again",
-                                   file=name)
-        pages = [page.extract_text() or "" for page in reader.pages]
-    except ExtractError:
-        raise
-    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError, OSError,
-            RecursionError, AssertionError, ZeroDivisionError) as exc:
-        raise ExtractError(f"the PDF is corrupt and cannot be read ({type(exc).__name__}); "
-                           "open it and save or print it to PDF again", file=name) from None
-    if not any(p.strip() for p in pages):
-        raise ExtractError("the PDF has no text layer (a scanned document?); it needs OCR first",
-                           file=name)
-    lines = [ln.rstrip() for p in pages for ln in p.splitlines()]
-    return text_blocks(lines, file=path.name)
+                page = doc[index]
+                textpage = page.get_textpage()
+            except pdfium.PdfiumError as exc:
+                raise PdfReadError(_CORRUPT.format(f"page {index + 1}: {_reason(exc)}")) from None
+            try:
+                pw, ph = page.get_size()        # of the displayed page (rotation applied)
+                rotation = page.get_rotation()
+                left, bottom, right, top = page.get_bbox()
+                tp = textpage.raw
+                n = raw.FPDFText_CountChars(tp)
+                if n > MAX_PAGE_CHARS:
+                    raise PdfReadError(f"page {index + 1} holds {n:,} characters, over the "
+                                       f"{MAX_PAGE_CHARS:,} limit of a page; is this really a tender?")
+                text = textpage.get_text_range() if n > 0 else ""
+                if len(text) != n:              # pdfium's text view differs from its char list
+                    text = "".join(chr(raw.FPDFText_GetUnicode(tp, i)) for i in range(n))
+                text = text.translate(_SYMBOL_FONT_MAP)
+                raw_chars = []
+                append = raw_chars.append
+                if rotation == 0:               # the common case: straight to display coordinates
+                    for i, ch in enumerate(text):
+                        if ch in _SKIP:
+                            if ch != " " or is_generated(tp, i):
+                                continue
+                        get_box(tp, i, ref)
+                        append((ch, rect.left - left, top - rect.top, rect.right - left, top - rect.bottom))
+                    chars = raw_chars
+                else:
+                    for i, ch in enumerate(text):
+                        if ch in _SKIP:
+                            if ch != " " or is_generated(tp, i):
+                                continue
+                        get_box(tp, i, ref)
+                        append((ch, rect.left, rect.bottom, rect.right, rect.top))
+                    chars = _to_display(raw_chars, left, bottom, right - left, top - bottom, rotation)
+                rules = _rules_reader(page, raw, left, bottom, right - left, top - bottom, rotation)
+                data = PageData(index + 1, pw, ph, chars, rules)
+                yield data
+                data.read_rules = None  # the page is closed below
+            finally:
+                textpage.close()
+                page.close()
+    finally:
+        doc.close()
+
+
+def _reason(exc: Exception) -> str:
+    text = str(exc).strip().rstrip(".")
+    return text[:80] if text else type(exc).__name__
+
+
+# Symbol fonts (Wingdings, Wingdings 2) without a Unicode map give private-use code points; the
+# check boxes matter in tenders (☑是 □否). The code means different glyphs in different symbol
+# fonts; these are the ones Chinese Office/WPS tenders use.
+_SYMBOL_FONT_MAP = str.maketrans({
+    0xF0FE: "☑", 0xF0FD: "☒", 0xF0FC: "√", 0xF0FB: "×", 0xF0A8: "□", 0xF06F: "□", 0xF0A1: "○",
+    0xF06C: "●", 0xF06E: "■", 0xF0A7: "▪", 0xF075: "◆", 0xF0D8: "➢", 0xF0B2: "◇",
+    0xF052: "☑", 0xF053: "☒", 0xF050: "√", 0xF04F: "×", 0xF0A3: "□", 0xF030: "□",
+})
+
+_SKIP = frozenset(" \r\n\t\x00\xa0\u3000\ufffe")
+
+
+def _to_display(raw_chars, left, bottom, uw, uh, rotation) -> list[Char]:
+    """PDF user space (y up, unrotated) -> top-down coordinates of the page as displayed."""
+    if rotation == 0:
+        top = uh + bottom
+        return [(ch, x0 - left, top - y1, x1 - left, top - y0) for ch, x0, y0, x1, y1 in raw_chars]
+    if rotation == 90:
+        return [(ch, y0 - bottom, x0 - left, y1 - bottom, x1 - left) for ch, x0, y0, x1, y1 in raw_chars]
+    if rotation == 180:
+        return [(ch, uw - (x1 - left), y0 - bottom, uw - (x0 - left), y1 - bottom)
+                for ch, x0, y0, x1, y1 in raw_chars]
+    return [(ch, uh - (y1 - bottom), uw - (x1 - left), uh - (y0 - bottom), uw - (x0 - left))
+            for ch, x0, y0, x1, y1 in raw_chars]
+
+
+def _rules_reader(page, raw, left, bottom, uw, uh, rotation) -> Callable[[], list[Rule]]:
+    def read() -> list[Rule]:
+        out: list[Rule] = []
+        l, b, r, t = ctypes.c_float(), ctypes.c_float(), ctypes.c_float(), ctypes.c_float()
+        fill, stroke = ctypes.c_int(), ctypes.c_int()
+        PATH = raw.FPDF_PAGEOBJ_PATH
+        praw = page.raw
+        count = raw.FPDFPage_CountObjects(praw)
+        if count > MAX_PAGE_OBJECTS:
+            return []               # a drawing or a vector scan, not a tender's table
+        for k in range(count):
+            obj = raw.FPDFPage_GetObject(praw, k)
+            if raw.FPDFPageObj_GetType(obj) != PATH:
+                continue
+            raw.FPDFPageObj_GetBounds(obj, l, b, r, t)
+            x0, y0, x1, y1 = l.value - left, b.value - bottom, r.value - left, t.value - bottom
+            w, h = x1 - x0, y1 - y0
+            if (w < _THIN and h > _LONG) or (h < _THIN and w > _LONG):
+                out.append(_rotate_rule(x0, y0, x1, y1, uw, uh, rotation))
+            elif w > _LONG and h > _LONG:
+                # a stroked rectangle (cell border drawn as a box): its four edges are rules
+                raw.FPDFPath_GetDrawMode(obj, ctypes.byref(fill), ctypes.byref(stroke))
+                if stroke.value and raw.FPDFPath_CountSegments(obj) <= 6:
+                    for e in ((x0, y0, x1, y0), (x0, y1, x1, y1), (x0, y0, x0, y1), (x1, y0, x1, y1)):
+                        out.append(_rotate_rule(*e, uw, uh, rotation))
+            if len(out) > MAX_PAGE_RULES:
+                return []           # too many to match into tables in reasonable time
+        return out
+    return read
+
+
+def _rotate_rule(x0, y0, x1, y1, uw, uh, rotation) -> Rule:
+    if rotation == 0:
+        return Rule(x0, uh - y1, x1, uh - y0)
+    if rotation == 90:
+        return Rule(y0, x0, y1, x1)
+    if rotation == 180:
+        return Rule(uw - x1, y0, uw - x0, y1)
+    return Rule(uh - y1, uw - x1, uh - y0, uw - x0)
