@@ -34,7 +34,8 @@ _NOT_METRICS = {"exclude", "delivery", "completion"}
 _TRIGGERED = ("substitute_equipment", "replacement_time")
 _NO_METRICS: frozenset[str] = frozenset()  # the metrics of a clause without keywords, shared
 _METRIC_OF = operator.attrgetter("metric")  # in C: no comprehension frame on every clause
-_PRESENT_IF_NO_NUMBER = ("training", "spare_parts", "return_visit", "substitute_equipment")
+_PRESENT_IF_NO_NUMBER = ("training", "spare_parts", "return_visit", "substitute_equipment", "staff_count",
+                         "complaint_response")
 
 # What requirements_of finds in a block: (metric, op, value, unit, mandatory, text, scoring)
 # for each requirement, and the (metric, hint) scoring hints.
@@ -81,7 +82,8 @@ def requirements_of(raw: str, norm: str, offset: int, base: bool, spans: list[tu
         sentence = norm[s0:s1]
         repair_context = bool(_REPAIR_CONTEXT_RE.search(sentence))
         training_context = "培训" in sentence
-        complaint = complaint_block and (complaint_topic or bool(_COMPLAINT_RE.search(sentence)))
+        procedure = complaint_block and bool(_PROCUREMENT_COMPLAINT_RE.search(sentence))
+        complaint = complaint_block and (complaint_topic or bool(_COMPLAINT_RE.search(sentence))) and not procedure
         clauses = cut_clauses(sentence, s0)
         previous_metric: str | None = None
         pending: list[Cand] = []   # conditions (72小时内不能修复的) waiting for what they trigger
@@ -133,8 +135,11 @@ def requirements_of(raw: str, norm: str, offset: int, base: bool, spans: list[tu
                 for c in cands:
                     if c.metric in ("response_time", "repair_completion"):
                         c.metric = "complaint_response"
-            if "exclude" not in metrics and (metrics & PRESENT_METRICS or PRESENT_HINT_RE.search(norm, c0, c1)):
+            if "exclude" not in metrics and (metrics & PRESENT_METRICS or complaint
+                                             or PRESENT_HINT_RE.search(norm, c0, c1)):
                 cands.extend(present_candidates(norm[c0:c1], c0, kws, metrics, cands, complaint))
+            if procedure and cands:
+                cands = [c for c in cands if c.metric != "complaint_response"]
             # 响应时间：15分钟 quotes its topic too.
             t0 = c0
             if ci and norm[c0 - 1] in ":：" and clauses[ci - 1][1] - clauses[ci - 1][0] <= 16:
@@ -173,6 +178,8 @@ def requirements_of(raw: str, norm: str, offset: int, base: bool, spans: list[tu
     return tuple(reqs), tuple(hints)
 
 
+# A 质疑 or 投诉 to the procurement authorities is procedure, not the buyer's complaints.
+_PROCUREMENT_COMPLAINT_RE = re.compile(r"质疑|财政|监督管理部门|行政监督|政府采购|采购代理|投诉书")
 _FAULT_RE = re.compile(r"故障|报修|维修|修复")
 
 

@@ -55,6 +55,13 @@ _SPARE_PERCENT_RE = re.compile(r"(?:[0-9]+(?:\.[0-9]+)?\s*[%％]|百分之[0-9�
 _LOCAL_STORE_RE = re.compile(
     r"(?:本地|本区|本市|本县|本省|当地|所在地|所在市|所在区|所在县|所在省|市内|区内|县内|省内|全省|省会|城区)"
     r"[^，,。；;|]{0,10}?(?:备品备件|备件|配件)?(?:库|仓库|中心|储备点)")
+# 提供足够数量驻场服务人员: enough service staff, a head count the tender leaves to the bid (not
+# 充足的技术人员、工具和备件, resources listed together).
+_STAFF_PRESENT_RE = re.compile(r"(?:足够|充足|足额)(?:数量)?的?(?:驻场|现场|专职|运维|维护|维保|售后)*(?:服务)?人员"
+                               r"(?![、，,]\s*(?:工具|设备|备件|车辆|物资))")
+# 用户投诉…，供应商应主动对接解决: in a sentence about complaints, a clause that demands they be
+# handled, with no deadline given.
+_COMPLAINT_PRESENT_RE = re.compile(r"(?:处理|解决|对接|回复|答复|整改|反馈)")
 # Metrics whose demand without a number is itself the requirement, with the words that say so.
 _PRESENT_RULES = (
     ("local_office", _OFFICE_PRESENT_RE),
@@ -62,10 +69,13 @@ _PRESENT_RULES = (
     ("training", _TRAINING_PRESENT_RE),
     ("spare_parts", _SPARE_PRESENT_RE),
     ("return_visit", _VISIT_PRESENT_RE),
+    ("staff_count", _STAFF_PRESENT_RE),
+    ("complaint_response", _COMPLAINT_PRESENT_RE),
 )
 
-PRESENT_METRICS = {"local_office", "substitute_equipment", "training", "spare_parts", "return_visit"}
-PRESENT_HINT_RE = re.compile(r"[X×x_＿□○*＊]|\s{3}|立即|即时|立刻|马上|第一时间|实时")
+PRESENT_METRICS = {"local_office", "substitute_equipment", "training", "spare_parts", "return_visit",
+                   "staff_count", "complaint_response"}
+PRESENT_HINT_RE = re.compile(r"[X×x_＿□○*＊]|\s{3}|立即|即时|立刻|马上|第一时间|实时|(?:规定|约定|要求|指定)的?时间")
 
 
 def present_candidates(clause: str, c0: int, kws: list[Kw], metrics: set[str],
@@ -105,7 +115,7 @@ def present_candidates(clause: str, c0: int, kws: list[Kw], metrics: set[str],
         if m and not NEGATION_RE.search(clause, max(0, m.start() - 3), m.start()):
             add("local_office", m.start())
     for metric, pattern in _PRESENT_RULES:
-        if metric in metrics and metric not in have:
+        if (metric in metrics or (complaint and metric == "complaint_response")) and metric not in have:
             m = pattern.search(clause)
             if m and not NEGATION_RE.search(clause, max(0, m.start() - 3), m.start()):
                 add(metric, m.start())
