@@ -72,6 +72,10 @@ def text_blocks(lines: Iterable[str], file: str = "") -> list[Block]:
 
 
 _SENTENCE_END = "。；;：:！!？?"
+# A page's number on a line of its own (21, - 51 -, — 3 —, 第 3 页 共 9 页, 3/99), which text copied
+# from a PDF leaves inside sentences.
+_PAGE_NUMBER_RE = re.compile(r"\s*(?:[-—–]\s*)?[0-9]{1,4}(?:\s*[-—–])?\s*$|\s*第\s*[0-9]{1,4}\s*页(?:\s*[,，/]?\s*共\s*[0-9]{1,4}\s*页)?\s*$"
+                             r"|\s*[0-9]{1,4}\s*/\s*[0-9]{1,4}\s*$")
 _ITEM_START = "★▲☆|#"
 
 
@@ -82,7 +86,7 @@ def unwrapped(lines: Iterable[str]) -> list[tuple[int, str]]:
     continues the previous one when that one is about as long as the text's long lines (it ran
     to the margin) and ended no sentence, and the new one starts no item (1. 、★, a table row).
     """
-    numbered = [(n, ln.strip()) for n, ln in enumerate(lines, 1) if ln.strip()]
+    numbered = [(n, ln.strip()) for n, ln in enumerate(lines, 1) if ln.strip() and not _PAGE_NUMBER_RE.match(ln)]
     if not numbered:
         return []
     width = sorted(len(t) for _, t in numbered)[int(len(numbered) * 0.9)]

@@ -115,7 +115,7 @@ def requirements_of(raw: str, norm: str, offset: int, base: bool, spans: list[tu
             if (not qs and not metrics - _NOT_METRICS and not _OTHER_WORDS_RE.search(norm, c0, c1)
                     and not mandatory_at(c0)):
                 continue
-            cands = clause_candidates(norm, c0, c1, kws, qs, previous_metric, scoring) if qs else []
+            cands = clause_candidates(norm, c0, c1, kws, qs, previous_metric, scoring, complaint) if qs else []
             conditions = [c for c in cands if c.condition] if cands else []
             if conditions:
                 cands = [c for c in cands if not c.condition]

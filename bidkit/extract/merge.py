@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 
 from bidkit.extract.normalise import normalise
-from bidkit.extract.vocabulary import DIGIT_RE, keyword_matches
+from bidkit.extract.vocabulary import DEADLINES, DIGIT_RE, keyword_matches
 from bidkit.model import Requirement, Where
 from bidkit.quantity import Quantity
 
@@ -107,6 +107,12 @@ def merge(found: list[Found], hints: list[tuple[str, str]]) -> list[Requirement]
                     break
                 n += 1
                 key = key[:3] + (n,)
+        # 三个工作日内处理，并在处理完毕后三个工作日内反馈: two clauses of one block with the same
+        # value are two demands; a restatement stands elsewhere or quotes the same words.
+        n = 0
+        while key in merged and _two_demands(merged[key], f):
+            n += 1
+            key = key[:3] + ("same block", n)
         if key not in merged:
             merged[key] = f.copy()
             refs[key] = {f.ref: None} if f.ref else {}
@@ -129,6 +135,11 @@ def merge(found: list[Found], hints: list[tuple[str, str]]) -> list[Requirement]
                         scoring=f.scoring[:MAX_TEXT] if f.scoring else None,
                         where=f.where, section=f.section)
             for key, f in merged.items()]
+
+
+def _two_demands(seen: Found, f: Found) -> bool:
+    return (f.where is not None and f.where is seen.where and f.metric in DEADLINES and f.op != "present"
+            and f.text not in seen.text and seen.text not in f.text)
 
 
 MAX_REFS = 50     # a requirement restated more often than this lists its first places

@@ -33,8 +33,9 @@ _DEADLINE_RE = re.compile(r"\s*(?:[(（]含[)）])?\s*(?:以内|之内|内)")
 
 
 def clause_candidates(norm: str, c0: int, c1: int, kws: list[Kw], qs: list, inherited: str | None,
-                      scoring: bool) -> list[Cand]:
-    """Tie each quantity of one clause to the keyword that governs it."""
+                      scoring: bool, complaint: bool = False) -> list[Cand]:
+    """Tie each quantity of one clause to the keyword that governs it; in a sentence about
+    complaints, feeding back the result is the complaint's own deadline."""
     out: list[Cand] = []
     real, excluded, delivery = _split_keywords(kws)
     last_metric: str | None = None
@@ -122,7 +123,8 @@ def clause_candidates(norm: str, c0: int, c1: int, kws: list[Kw], qs: list, inhe
             out.append(Cand(metric, "present", None, None, q.start, q.end, False, None, c0))
             last_metric = inherited = metric
             continue
-        if metric in DEADLINES and metric != "complaint_response" and _REPORT_AFTER_RE.match(norm, q.end, c1):
+        if metric in DEADLINES and not complaint and metric != "complaint_response" \
+                and _REPORT_AFTER_RE.match(norm, q.end, c1):
             # 修复后30分钟内反馈故障结果 / 3个工作日内提供故障分析报告: the deadline of a report,
             # which the writer reads (other), not the repair or response it follows.
             out.append(Cand("other", "present", None, None, q.start, c1, False, None, c0))
