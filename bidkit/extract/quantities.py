@@ -24,6 +24,10 @@ _OP_AFTER_RE = re.compile(
     r"\s*(?:[(（]含[)）])?\s*(?:(?P<le>以内|之内|内|以下|及以下|或以下|为限)|(?P<ge>以上|及以上|或以上|及其以上))")
 
 _CAP_RE = re.compile(r"最长|最多")
+# 1小时内实施应急处置: a deadline followed by a verb of its own, which the vocabulary does not
+# know, inherits no metric from the clause before.
+_OWN_VERB_RE = re.compile(r"\s*(?:以内|之内|内)\s*(?:实施|进行|完成|开展|组织|启动|采取)")
+_TAKEN_RE = re.compile(r"\s*(?:[(（]含[)）])?\s*(?:以内|之内|内)?\s*")
 _PAST_RE = re.compile(r"(?:近|最近|过去|前)\s*$")
 
 _RESTATED_RE = re.compile(r"\s*[(（]\s*(?:即|合|共)?\s*")
@@ -71,7 +75,8 @@ def clause_candidates(norm: str, c0: int, c1: int, kws: list[Kw], qs: list, inhe
         else:
             metric = _shared_verb(norm, q, qs, qi, real, c1) or _governing(norm, q, qv, real, qs, c0, c1, qi)
             topic_before = c0 > 0 and norm[c0 - 1] in ":："
-            if metric is None and inherited \
+            own_verb = _OWN_VERB_RE.match(norm, q.end, c1)
+            if metric is None and inherited and not own_verb \
                     and (scoring or topic_before or qv.unit in TIME + ("month", "year", "times")
                          or inherited == "training") \
                     and qv.unit in UNITS.get(inherited, ()) \
@@ -328,11 +333,13 @@ def _governing(norm: str, q, qv: Quantity, kws: list[Kw], qs: list, c0: int, c1:
     if not strong and not weak:
         return None
     deadline = _DEADLINE_RE.match(norm, q.end, c1)
-    return (_nearest(norm, q, strong, prev_q_end, next_q_start, deadline)
-            or _nearest(norm, q, weak, prev_q_end, next_q_start, deadline))
+    after_quantity = prev_q_end > c0
+    return (_nearest(norm, q, strong, prev_q_end, next_q_start, deadline, after_quantity)
+            or _nearest(norm, q, weak, prev_q_end, next_q_start, deadline, after_quantity))
 
 
-def _nearest(norm: str, q, fits: list[Kw], prev_q_end: int, next_q_start: int, deadline) -> str | None:
+def _nearest(norm: str, q, fits: list[Kw], prev_q_end: int, next_q_start: int, deadline,
+             after_quantity: bool) -> str | None:
     after: list[Kw] = []
     before: list[Kw] = []
     q0, q1 = q.start, q.end
@@ -358,6 +365,12 @@ def _nearest(norm: str, q, fits: list[Kw], prev_q_end: int, next_q_start: int, d
             after = [head] + [k for k in after if k is not head]
     if deadline and after:
         return after[0].metric
+    # 15分钟内响应并于1小时内实施应急处置: the verb right after the quantity before is that one's;
+    # a deadline whose own verb is not in the vocabulary takes no verb from it.
+    if deadline and before and after_quantity and _TAKEN_RE.fullmatch(norm, prev_q_end, before[-1].start):
+        before = before[:-1]
+        if not before:
+            return None
     # 培训2名技术人员 / 培训不少于10人: the people are the ones trained.
     if before and before[-1].metric == "training" and q.quantity.unit == "person" \
             and q.start - before[-1].end <= 5:
