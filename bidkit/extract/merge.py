@@ -138,8 +138,13 @@ def merge(found: list[Found], hints: list[tuple[str, str]]) -> list[Requirement]
 
 
 def _two_demands(seen: Found, f: Found) -> bool:
-    return (f.where is not None and f.where is seen.where and f.metric in DEADLINES and f.op != "present"
-            and f.text not in seen.text and seen.text not in f.text)
+    if f.text in seen.text or seen.text in f.text:
+        return False
+    if f.op == "present":
+        # 按规定时间内答复, then 立即提供电话支持 in the same section: without a number, different
+        # words in one section are different demands; a restatement stands in another section.
+        return f.metric != "other" and f.section == seen.section
+    return f.where is not None and f.where is seen.where and f.metric in DEADLINES
 
 
 MAX_REFS = 50     # a requirement restated more often than this lists its first places
