@@ -62,6 +62,7 @@ _STAFF_PRESENT_RE = re.compile(r"(?:足够|充足|足额)(?:数量)?的?(?:驻�
 # 用户投诉…，供应商应主动对接解决: in a sentence about complaints, a clause that demands they be
 # handled, with no deadline given.
 _COMPLAINT_PRESENT_RE = re.compile(r"(?:处理|解决|对接|回复|答复|整改|反馈)")
+_CONDITION_RE = re.compile(r"的\s*$")
 # Metrics whose demand without a number is itself the requirement, with the words that say so.
 _PRESENT_RULES = (
     ("local_office", _OFFICE_PRESENT_RE),
@@ -116,6 +117,8 @@ def present_candidates(clause: str, c0: int, kws: list[Kw], metrics: set[str],
             add("local_office", m.start())
     for metric, pattern in _PRESENT_RULES:
         if (metric in metrics or (complaint and metric == "complaint_response")) and metric not in have:
+            if metric == "complaint_response" and _CONDITION_RE.search(clause):
+                continue  # 如发生用户投诉未能妥善解决的: a condition, not the demand
             m = pattern.search(clause)
             if m and not NEGATION_RE.search(clause, max(0, m.start() - 3), m.start()):
                 add(metric, m.start())

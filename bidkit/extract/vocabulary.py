@@ -153,6 +153,19 @@ _BUYER_RE = re.compile(r"(?:采购人|采购单位|用户|院方|校方|学校|�
 
 # (收到通知后48小时内到达: a notice that starts the clock, not what arrives; hence no 通知, no 后.)
 _PAPER_BEFORE_RE = re.compile(r"(?:报告|文件|资料|函件?|报表|邮件|单据|发票)[^，,。；;|后]{0,20}$")
+_STAFF_NOUN_RE = re.compile(r"人员|员工|工程师|技术员|项目经理|负责人")
+_GOODS_NOUN_RE = re.compile(r"设备|货物|产品|部件|配件|备件|零件|材料|器材|商品|食品|物品|硬件|模块|终端|机器|整机|主机|备机|器件|元件")
+
+
+def _replaces_staff(norm: str, k0: int) -> bool:
+    """Whether the 更换 at k0 replaces people: its sentence names staff before it and no goods."""
+    start = max(0, k0 - 40)
+    for stop in "。；;":
+        start = max(start, norm.rfind(stop, start, k0) + 1)
+    before = norm[start:k0]
+    return bool(_STAFF_NOUN_RE.search(before)) and not _GOODS_NOUN_RE.search(before)
+
+
 # Training the vendor gives its own staff (岗前培训, 对队员开展…培训) is how it runs its service,
 # not training of the buyer's people; the search stays inside the clause before 培训.
 _OWN_STAFF_RE = re.compile(
@@ -185,6 +198,8 @@ def find_keywords(norm: str) -> list[Kw]:
             or _EXTENDED_BEFORE_RE.search(norm, max(0, k0 - 4), k0)))
         if metric == "onsite_arrival" and _PAPER_BEFORE_RE.search(norm, max(0, k0 - 30), k0):
             continue  # 书面报告…当日到达用户: a document arrives, not an engineer
+        if metric == "replacement_time" and _replaces_staff(norm, k0):
+            continue  # 若服务人员无法胜任，须在5个工作日内更换: a worker, not faulty goods
         if metric == "training" and _OWN_STAFF_RE.search(norm, max(0, k0 - 24), k0):
             continue  # 对服务人员进行保密培训 / 岗前培训: the vendor trains its own people
         if metric in ("staff_count", "engineer_count") and _BUYER_RE.search(norm, max(0, k0 - 6), k0):
