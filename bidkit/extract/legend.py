@@ -45,12 +45,12 @@ _SENTENCE_RE = re.compile(r"[^。；;！!\n]+")
 def _meaning(segment: str) -> bool | None:
     """True when a legend's words make its mark mandatory, False when they make it scored or
     important only, None when they say neither."""
-    negative = _NOT_MANDATORY_RE.search(segment)
+    negatives = [n.span() for n in _NOT_MANDATORY_RE.finditer(segment)]
     for m in _MANDATORY_RE.finditer(segment):
-        if negative and negative.start() <= m.start() < negative.end():
+        if any(a <= m.start() < b for a, b in negatives):
             continue  # 非实质性, 不作为无效
         return True
-    return False if negative else None
+    return False if negatives else None
 
 
 def read_legend(texts: Iterable[str]) -> frozenset[str]:

@@ -132,8 +132,9 @@ class Outline:
         return any(number == label and bare[:4] == title[:4] for number, title in self.referenced)
 
     def push(self, label: str, rank: float, mandatory: bool, style: str = "") -> _Node:
+        placed = self._climb_by_number(label, style)
         same = None
-        if style:
+        if style and not placed:
             for i in range(len(self.stack) - 1, -1, -1):
                 if self.stack[i].style == style:
                     same = i
@@ -141,7 +142,7 @@ class Outline:
         if same is not None:
             # A numbering kind seen above is a sibling of that item (2. after 1.).
             del self.stack[same:]
-        elif not (self.stack and self.stack[-1].style.startswith("dec") and style in ITEM_STYLES):
+        elif not placed and not (self.stack and self.stack[-1].style.startswith("dec") and style in ITEM_STYLES):
             # A kind not seen yet: nest or climb by the usual outline order; items numbered
             # 1. under a decimal heading 3.4 nest under it.
             while self.stack and self.stack[-1].rank >= rank:
@@ -162,6 +163,26 @@ class Outline:
         node = _Node(label, rank, mandatory, self.next_uid, style)
         self.stack.append(node)
         return node
+
+    def _climb_by_number(self, label: str, style: str) -> bool:
+        """A number that names its place: 2.1 stands under the heading 2 wherever the stack
+        has it; 2. after 1.9 (with no 1. item above) is the next section after 1, not an item
+        of 1.9, so the decimals of 1 end there. True when the number found its parent."""
+        if style.startswith("dec"):
+            parent = label.rsplit(".", 1)[0]
+            for i in range(len(self.stack) - 1, -1, -1):
+                if self.stack[i].label == parent:
+                    del self.stack[i + 1:]
+                    return True
+        elif style == "num" and label.isdigit() and label != "1":
+            if any(n.style == "num" for n in self.stack):
+                return False  # a list of items goes on: 2. after 1.
+            previous = str(int(label) - 1)
+            for i, node in enumerate(self.stack):
+                if node.style.startswith("dec") and node.label.split(".")[0] == previous:
+                    del self.stack[i:]
+                    break
+        return False
 
     def title(self, label: str, mandatory: bool) -> None:
         while self.stack and self.stack[-1].rank >= TITLE_RANK:

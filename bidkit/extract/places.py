@@ -51,6 +51,11 @@ DEMANDS_TITLES = [
     "评分标准", "评分细则", "评分办法", "评审因素", "评审标准", "评分", "分值",
 ]
 
+# The heads that say only "what is demanded" of the words before them: after an after-sales
+# word (售后服务要求, 运维服务内容, 质保服务方案) the place is after-sales.
+GENERIC_HEADS = frozenset(["服务要求", "服务内容", "服务标准", "服务质量", "服务方案", "需求", "其他要求",
+                           "总体要求", "技术要求"])
+
 # Headings whose items are conditions a bidder must meet or be excluded: a qualification
 # condition (资格要求) is mandatory like a ★ item.
 # (资格审查 names the panel's procedure as often as the conditions: it is neither.)
@@ -113,6 +118,10 @@ _PARENTHESIS_RE = re.compile(r"[(（][^)）]*[)）]")
 # before a colon), not a long sentence that merely mentions 售后服务.
 _TOPIC_RE = re.compile(r"^([^，,。；;:：]{1,20})[:：]")
 _CLAUSE_RE = re.compile(r"[，,。；;]")
+# A short sentence is no title: one that ends as a sentence ends (接到投诉后24小时内处理完毕。) or
+# states a quantity (24小时内处理完毕) says what to do, not where it stands.
+_SENTENCE_END_RE = re.compile(r"[。；;！!]\s*$")
+_QUANTITY_RE = re.compile(r"\d\s*(?:个?小时|分钟|个?工作日|天|日|周|个月|月|年|人|名|次|%)")
 TITLE_MAX = 24
 
 
@@ -120,25 +129,37 @@ def title_of(content: str) -> str:
     """The part of a heading, item or table row that names its section: the whole text when
     short, the topic before a colon, else ""."""
     text = _SPACES_RE.sub("", content).lstrip("★☆▲△#※●◆■█")
+    sentence = bool(_SENTENCE_END_RE.search(text))
     text = _PARENTHESIS_RE.sub("", text).rstrip("，,。；;:：、")
     if not text:
         return ""
     m = _TOPIC_RE.match(text)
     if m:
         return m.group(1)
-    if len(text) <= TITLE_MAX and not _CLAUSE_RE.search(text):
+    if len(text) <= TITLE_MAX and not sentence and not _CLAUSE_RE.search(text) and not _QUANTITY_RE.search(text):
         return text
     return ""
 
 
 def classify(title: str) -> str:
-    """The place a title names: AFTER_SALES, DEMANDS, TERMS, BOILERPLATE or NEUTRAL ("")."""
-    best, best_end, best_len = NEUTRAL, -1, 0
+    """The place a title names: AFTER_SALES, DEMANDS, TERMS, BOILERPLATE or NEUTRAL ("").
+
+    A generic head (GENERIC_HEADS: 服务要求, 服务方案, 需求…) right after an after-sales word
+    names no other place: 售后服务要求 and 运维服务内容 are after-sales places, 售后服务评分 a
+    scoring one."""
+    best, best_start, best_end, best_len = NEUTRAL, -1, -1, 0
+    after_sales_end = -1
     for regex, place in _TITLE_RES:
         for m in regex.finditer(title):
             end, size = m.end(), m.end() - m.start()
+            if place == AFTER_SALES:
+                after_sales_end = max(after_sales_end, end)
             if end > best_end or (end == best_end and size > best_len):
-                best, best_end, best_len = place, end, size
+                best, best_start, best_end, best_len = place, m.start(), end, size
+    if best == DEMANDS and 0 <= after_sales_end < best_end and title[best_start:best_end] in GENERIC_HEADS:
+        between = title[after_sales_end:best_start] if after_sales_end < best_start else ""
+        if not between.strip("服务的及与和"):
+            return AFTER_SALES
     return best
 
 

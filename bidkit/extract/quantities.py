@@ -26,7 +26,7 @@ _OP_AFTER_RE = re.compile(
 _CAP_RE = re.compile(r"最长|最多")
 # 1小时内实施应急处置: a deadline followed by a verb of its own, which the vocabulary does not
 # know, inherits no metric from the clause before.
-_OWN_VERB_RE = re.compile(r"\s*(?:以内|之内|内)\s*(?:实施|进行|完成|开展|组织|启动|采取)")
+_OWN_VERB_RE = re.compile(r"\s*(?:以内|之内|内)\s*(?:实施|开展|组织|启动|采取)")
 _TAKEN_RE = re.compile(r"\s*(?:[(（]含[)）])?\s*(?:以内|之内|内)?\s*")
 _PAST_RE = re.compile(r"(?:近|最近|过去|前)\s*$")
 
