@@ -35,7 +35,7 @@ _TRIGGERED = ("substitute_equipment", "replacement_time")
 _NO_METRICS: frozenset[str] = frozenset()  # the metrics of a clause without keywords, shared
 _METRIC_OF = operator.attrgetter("metric")  # in C: no comprehension frame on every clause
 _PRESENT_IF_NO_NUMBER = ("training", "spare_parts", "return_visit", "substitute_equipment", "staff_count",
-                         "complaint_response")
+                         "complaint_response", "response_time", "onsite_arrival", "repair_completion")
 
 # What requirements_of finds in a block: (metric, op, value, unit, mandatory, text, scoring)
 # for each requirement, and the (metric, hint) scoring hints.

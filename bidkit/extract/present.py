@@ -63,6 +63,11 @@ _STAFF_PRESENT_RE = re.compile(r"(?:足够|充足|足额)(?:数量)?的?(?:驻�
 # handled, with no deadline given.
 _COMPLAINT_PRESENT_RE = re.compile(r"(?:处理|解决|对接|回复|答复|整改|反馈)")
 _CONDITION_RE = re.compile(r"的\s*$")
+# 做出详细的响应时间 / 明确到场时间: the bid is to state the time, the tender sets none.
+_STATE_THE_TIME = r"(?:做出|作出|制定|明确|提供|给出|列明|承诺|说明)[^，,。；;|]{0,14}?"
+_RESPONSE_PRESENT_RE = re.compile(_STATE_THE_TIME + r"响应时[间限]")
+_ARRIVAL_PRESENT_RE = re.compile(_STATE_THE_TIME + r"(?:到场|到达现场|到达)时[间限]")
+_REPAIR_PRESENT_RE = re.compile(_STATE_THE_TIME + r"(?:修复|维修|故障处理|排除故障)时[间限]")
 # Metrics whose demand without a number is itself the requirement, with the words that say so.
 _PRESENT_RULES = (
     ("local_office", _OFFICE_PRESENT_RE),
@@ -71,11 +76,14 @@ _PRESENT_RULES = (
     ("spare_parts", _SPARE_PRESENT_RE),
     ("return_visit", _VISIT_PRESENT_RE),
     ("staff_count", _STAFF_PRESENT_RE),
+    ("response_time", _RESPONSE_PRESENT_RE),
+    ("onsite_arrival", _ARRIVAL_PRESENT_RE),
+    ("repair_completion", _REPAIR_PRESENT_RE),
     ("complaint_response", _COMPLAINT_PRESENT_RE),
 )
 
 PRESENT_METRICS = {"local_office", "substitute_equipment", "training", "spare_parts", "return_visit",
-                   "staff_count", "complaint_response"}
+                   "staff_count", "complaint_response", "response_time", "onsite_arrival", "repair_completion"}
 PRESENT_HINT_RE = re.compile(r"[X×x_＿□○*＊]|\s{3}|立即|即时|立刻|马上|第一时间|实时|(?:规定|约定|要求|指定)的?时间")
 
 
