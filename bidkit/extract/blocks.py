@@ -72,6 +72,9 @@ def text_blocks(lines: Iterable[str], file: str = "") -> list[Block]:
 
 
 _SENTENCE_END = "。；;：:！!？?"
+# "1小" / "时内送到": a line that stops inside a quantity continues, however short it is.
+_NUMBER_CUT_RE = re.compile(r"[0-9一二三四五六七八九十两半]\s*(?:个|小|分|工作|工)?$")
+_UNIT_REST_RE = re.compile(r"(?:个|小时|时|分钟|钟|工作日|作日|日|天|月|年|周|人|名)")
 # A page's number on a line of its own (21, - 51 -, — 3 —, 第 3 页 共 9 页, 3/99), which text copied
 # from a PDF leaves inside sentences.
 _PAGE_NUMBER_RE = re.compile(r"\s*(?:[-—–]\s*)?[0-9]{1,4}(?:\s*[-—–])?\s*$|\s*第\s*[0-9]{1,4}\s*页(?:\s*[,，/]?\s*共\s*[0-9]{1,4}\s*页)?\s*$"
@@ -95,7 +98,8 @@ def unwrapped(lines: Iterable[str]) -> list[tuple[int, str]]:
         if out:
             prev = out[-1][1]
             bare = BARE_LABEL_RE.match(prev)
-            wrapped = len(prev) >= 0.75 * width or bare
+            wrapped = len(prev) >= 0.75 * width or bare or (
+                _NUMBER_CUT_RE.search(prev) and _UNIT_REST_RE.match(text))
             starts_item = NUMBERING_RE.match(normalise(text)) or text[0] in _ITEM_START
             if (wrapped and prev[-1] not in _SENTENCE_END and not starts_item
                     and "|" not in prev and "\t" not in prev and "\t" not in text):
