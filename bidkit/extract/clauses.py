@@ -135,8 +135,7 @@ def requirements_of(raw: str, norm: str, offset: int, base: bool, spans: list[tu
                 for c in cands:
                     if c.metric in ("response_time", "repair_completion"):
                         c.metric = "complaint_response"
-            if "exclude" not in metrics and (metrics & PRESENT_METRICS or complaint
-                                             or PRESENT_HINT_RE.search(norm, c0, c1)):
+            if metrics & PRESENT_METRICS or complaint or PRESENT_HINT_RE.search(norm, c0, c1):
                 cands.extend(present_candidates(norm[c0:c1], c0, kws, metrics, cands, complaint))
             if procedure and cands:
                 cands = [c for c in cands if c.metric != "complaint_response"]

@@ -63,6 +63,7 @@ _STAFF_PRESENT_RE = re.compile(r"(?:足够|充足|足额)(?:数量)?的?(?:驻�
 # handled, with no deadline given.
 _COMPLAINT_PRESENT_RE = re.compile(r"(?:处理|解决|对接|回复|答复|整改|反馈)")
 _CONDITION_RE = re.compile(r"的\s*$")
+_EXCLUDE_REACH = 8
 # 做出详细的响应时间 / 明确到场时间: the bid is to state the time, the tender sets none.
 _STATE_THE_TIME = r"(?:做出|作出|制定|明确|提供|给出|列明|承诺|说明)[^，,。；;|]{0,14}?"
 _RESPONSE_PRESENT_RE = re.compile(_STATE_THE_TIME + r"响应时[间限]")
@@ -93,7 +94,14 @@ def present_candidates(clause: str, c0: int, kws: list[Kw], metrics: set[str],
     have = {c.metric for c in cands}
     out: list[Cand] = []
 
-    def add(metric: str, at: int) -> None:
+    excluded = [k.start - c0 for k in kws if k.metric == "exclude"]
+
+    def add(metric: str, at: int, end: int | None = None) -> None:
+        # 履约保证金…设有分公司: a demand beside a procedure word is the procedure's; one that
+        # names it (负责安装并培训) is still a demand.
+        end = at if end is None else end
+        if any(at - _EXCLUDE_REACH <= e < at or end <= e <= end + _EXCLUDE_REACH for e in excluded):
+            return
         if complaint and metric in ("response_time", "repair_completion"):
             metric = "complaint_response"
         if metric not in have:
@@ -129,5 +137,5 @@ def present_candidates(clause: str, c0: int, kws: list[Kw], metrics: set[str],
                 continue  # 如发生用户投诉未能妥善解决的: a condition, not the demand
             m = pattern.search(clause)
             if m and not NEGATION_RE.search(clause, max(0, m.start() - 3), m.start()):
-                add(metric, m.start())
+                add(metric, m.start(), m.end())
     return out
