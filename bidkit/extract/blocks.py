@@ -82,6 +82,11 @@ _PAGE_NUMBER_RE = re.compile(r"\s*(?:[-—–]\s*)?[0-9]{1,4}(?:\s*[-—–])?\s
 _ITEM_START = "★▲☆|#"
 
 
+def _open_bracket(line: str) -> bool:
+    """分局：19人（工程经理1人、… : a bracket left open continues on the next line."""
+    return line.count("（") + line.count("(") > line.count("）") + line.count(")")
+
+
 def unwrapped(lines: Iterable[str]) -> list[tuple[int, str]]:
     """(line number, text) of the non-empty lines, a wrapped line joined to the one it continues.
 
@@ -98,7 +103,7 @@ def unwrapped(lines: Iterable[str]) -> list[tuple[int, str]]:
         if out:
             prev = out[-1][1]
             bare = BARE_LABEL_RE.match(prev)
-            wrapped = len(prev) >= 0.75 * width or bare or (
+            wrapped = len(prev) >= 0.75 * width or bare or _open_bracket(prev) or (
                 _NUMBER_CUT_RE.search(prev) and _UNIT_REST_RE.match(text))
             starts_item = NUMBERING_RE.match(normalise(text)) or text[0] in _ITEM_START
             if (wrapped and prev[-1] not in _SENTENCE_END and not starts_item

@@ -159,10 +159,9 @@ def _breakdown(norm: str, q, c0: int) -> bool:
     its own operator, is one)."""
     if _OP_BEFORE_RE.search(norm, max(c0, q.start - 6), q.start):
         return False
-    window = norm[max(0, q.start - 120):q.start]
-    opened = max(window.rfind("（"), window.rfind("("))
-    if opened > max(window.rfind("）"), window.rfind(")")):
-        return True
+    window = norm[max(0, q.start - 400):q.start]
+    if window.count("（") + window.count("(") > window.count("）") + window.count(")"):
+        return True  # inside a bracket, however many closed brackets stand between
     return bool(_BREAKDOWN_RE.match(norm, c0))
 
 

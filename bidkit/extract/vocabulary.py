@@ -124,9 +124,13 @@ _KEYWORD_RE = trie_regex(_TERM_METRIC)
 def keyword_matches(norm: str) -> list[tuple[str, str, int, int]]:
     """(term, metric, start, end) of every keyword, longest first, skipping excluded contexts."""
     out = []
+    # 详见《…分公司代维考核办法》: words inside a document's title are its name, not a demand.
+    titles = [t.span() for t in _TITLE_RE.finditer(norm)] if "《" in norm else ()
     for m in _KEYWORD_RE.finditer(norm):
         term = m.group()
         k0, k1 = m.span()
+        if titles and any(t0 < k0 < t1 for t0, t1 in titles):
+            continue
         if term in _HAS_CONTEXT:  # only a few terms have a context to check
             after = _NOT_AFTER.get(term)
             before = _NOT_BEFORE.get(term)
@@ -137,6 +141,7 @@ def keyword_matches(norm: str) -> list[tuple[str, str, int, int]]:
 
 
 _HAS_CONTEXT = frozenset(_NOT_AFTER) | frozenset(_NOT_BEFORE)
+_TITLE_RE = re.compile(r"《[^《》]{1,80}》")
 
 NEGATION_RE = re.compile(r"(?:不能|未能|无法|不可|难以|没有|不到|未)[^，,。；;]{0,7}$")
 _NEGATION_WORD_RE = re.compile(r"不能|未能|无法|不可|难以|没有|不到|未")
