@@ -158,7 +158,10 @@ def requirements_of(raw: str, norm: str, offset: int, base: bool, spans: list[tu
     if scoring:
         for metric, start, end in per_person_rewards(norm) if "每" in norm else ():
             block_cands.append((Cand(metric, "present", None, None, start, end), clean_text(raw[start:end])))
-        block_cands = loosest(block_cands)
+        if len(_POINTS_RE.findall(norm)) >= 2:
+            # ≤1小时得3分，≤2小时得2分: tiers of one rule, whose loosest level is the floor; a
+            # deduction table's standards (≤4小时（A类站点≤3小时）…扣1分) are demands of their own.
+            block_cands = loosest(block_cands)
         covered = {c.metric for c, _ in block_cands}
         for metric in increments(norm, keywords, quantities):
             if metric not in covered:
@@ -179,6 +182,7 @@ def requirements_of(raw: str, norm: str, offset: int, base: bool, spans: list[tu
 
 # A 质疑 or 投诉 to the procurement authorities is procedure, not the buyer's complaints.
 _PROCUREMENT_COMPLAINT_RE = re.compile(r"质疑|财政|监督管理部门|行政监督|政府采购|采购代理|投诉书")
+_POINTS_RE = re.compile(r"[得加]\s*[0-9]+(?:\.[0-9]+)?\s*分")
 _FAULT_RE = re.compile(r"故障|报修|维修|修复")
 
 
