@@ -98,6 +98,14 @@ def requirements_of(raw: str, norm: str, offset: int, base: bool, spans: list[tu
             qj = qi
             while qj < len(quantities) and quantities[qj].start < c1:
                 qj += 1
+            if ci and ki == kj and qi == qj and norm[c0 - 1] in ":：" \
+                    and _ELSEWHERE_RE.match(norm, c0, c1):
+                # 故障修复时限：详见考核管理办法 — the tender sets the time elsewhere: present.
+                topic = [k for k in keywords if clauses[ci - 1][0] <= k.start < c0 and k.metric in DEADLINES]
+                if topic and _TIME_NOUN_RE.search(norm, clauses[ci - 1][0], c0):
+                    c = Cand(topic[-1].metric, "present", None, None, clauses[ci - 1][0], c1)
+                    block_cands.append((c, clean_text(raw[clauses[ci - 1][0]:c1])))
+                    continue
             if ki == kj and qi == qj and not base and not spans \
                     and not _OTHER_WORDS_RE.search(norm, c0, c1):
                 continue
@@ -182,6 +190,8 @@ def requirements_of(raw: str, norm: str, offset: int, base: bool, spans: list[tu
 
 # A 质疑 or 投诉 to the procurement authorities is procedure, not the buyer's complaints.
 _PROCUREMENT_COMPLAINT_RE = re.compile(r"质疑|财政|监督管理部门|行政监督|政府采购|采购代理|投诉书")
+_ELSEWHERE_RE = re.compile(r"\s*(?:详见|参见|见附件|按照?[^，,。；;]{0,16}?(?:规定|办法|标准|细则)执行|另行(?:约定|规定))")
+_TIME_NOUN_RE = re.compile(r"时限|时间|时长|期限")
 _POINTS_RE = re.compile(r"[得加]\s*[0-9]+(?:\.[0-9]+)?\s*分")
 _FAULT_RE = re.compile(r"故障|报修|维修|修复")
 
