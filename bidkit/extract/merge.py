@@ -140,11 +140,23 @@ def merge(found: list[Found], hints: list[tuple[str, str]]) -> list[Requirement]
 def _two_demands(seen: Found, f: Found) -> bool:
     if f.text in seen.text or seen.text in f.text:
         return False
+    if f.metric in DEADLINES and f.op != "present" and not _same_verb(f.metric, seen.text, f.text):
+        # 60分钟以内予以退还补货 and 1小时内更换: one value, two different things to do.
+        return True
     if f.op == "present":
         # 按规定时间内答复, then 立即提供电话支持 in the same section: without a number, different
         # words in one section are different demands; a restatement stands in another section.
         return f.metric != "other" and f.section == seen.section
     return f.where is not None and f.where is seen.where and f.metric in DEADLINES
+
+
+def _same_verb(metric: str, a: str, b: str) -> bool:
+    """Whether two texts name the metric with the same word (响应 and 响应时间 do)."""
+    words_a = {t for t, m, _, _ in keyword_matches(normalise(a)) if m == metric}
+    words_b = {t for t, m, _, _ in keyword_matches(normalise(b)) if m == metric}
+    if not words_a or not words_b:
+        return True
+    return any(x in y or y in x for x in words_a for y in words_b)
 
 
 MAX_REFS = 50     # a requirement restated more often than this lists its first places

@@ -64,6 +64,7 @@ _STAFF_PRESENT_RE = re.compile(r"(?:足够|充足|足额)(?:数量)?的?(?:驻�
 _COMPLAINT_PRESENT_RE = re.compile(r"(?:处理|解决|对接|回复|答复|整改|反馈)")
 _CONDITION_RE = re.compile(r"的\s*$")
 _EXCLUDE_REACH = 8
+_TOWARDS_RE = re.compile(r"(?:向|给)[^，,。；;|]{0,10}$")
 # 做出详细的响应时间 / 明确到场时间: the bid is to state the time, the tender sets none.
 _STATE_THE_TIME = r"(?:做出|作出|制定|明确|提供|给出|列明|承诺|说明)[^，,。；;|]{0,14}?"
 _RESPONSE_PRESENT_RE = re.compile(_STATE_THE_TIME + r"响应时[间限]")
@@ -136,6 +137,8 @@ def present_candidates(clause: str, c0: int, kws: list[Kw], metrics: set[str],
             if metric == "complaint_response" and _CONDITION_RE.search(clause):
                 continue  # 如发生用户投诉未能妥善解决的: a condition, not the demand
             m = pattern.search(clause)
+            if m and metric == "local_office" and _TOWARDS_RE.search(clause, max(0, m.start() - 12), m.start()):
+                continue  # 向委托方的当地分公司报告: the buyer's office, not one the bid must have
             if m and not NEGATION_RE.search(clause, max(0, m.start() - 3), m.start()):
                 add(metric, m.start(), m.end())
     return out
