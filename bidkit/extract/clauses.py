@@ -87,6 +87,7 @@ def requirements_of(raw: str, norm: str, offset: int, base: bool, spans: list[tu
         clauses = cut_clauses(sentence, s0)
         previous_metric: str | None = None
         pending: list[Cand] = []   # conditions (72小时内不能修复的) waiting for what they trigger
+        waiting: list[Cand] = []   # deadlines (七天内，) waiting for their verb
         for ci, (c0, c1) in enumerate(clauses):
             while ki < len(keywords) and keywords[ki].start < c0:
                 ki += 1
@@ -127,6 +128,14 @@ def requirements_of(raw: str, norm: str, offset: int, base: bool, spans: list[tu
             conditions = [c for c in cands if c.condition] if cands else []
             if conditions:
                 cands = [c for c in cands if not c.condition]
+            if waiting and not qs:
+                verb = next((k for k in kws if k.metric in DEADLINES and k.anchor and not k.negated), None)
+                if verb is not None and waiting[0].unit in UNITS[verb.metric]:
+                    w = waiting.pop(0)
+                    cands.append(Cand(verb.metric, "<=", w.value, w.unit, w.start, c1, clause_start=w.clause_start))
+            if any(c.metric == "dangling" for c in cands):
+                waiting = [c for c in cands if c.metric == "dangling"]
+                cands = [c for c in cands if c.metric != "dangling"]
             follow = next((k.metric for k in kws if k.metric in _TRIGGERED and not k.negated),
                           None) if not metrics.isdisjoint(_TRIGGERED) else None
             if follow:

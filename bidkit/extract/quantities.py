@@ -26,6 +26,7 @@ _OP_AFTER_RE = re.compile(
 _CAP_RE = re.compile(r"最长|最多")
 # 1小时内实施应急处置: a deadline followed by a verb of its own, which the vocabulary does not
 # know, inherits no metric from the clause before.
+_DANGLING_RE = re.compile(r"\s*(?:以内|之内|内)\s*")
 _OWN_VERB_RE = re.compile(r"\s*(?:以内|之内|内)\s*(?:实施|开展|组织|启动|采取)")
 _TAKEN_RE = re.compile(r"\s*(?:[(（]含[)）])?\s*(?:以内|之内|内)?\s*")
 _PAST_RE = re.compile(r"(?:近|最近|过去|前)\s*$")
@@ -98,6 +99,9 @@ def clause_candidates(norm: str, c0: int, c1: int, kws: list[Kw], qs: list, inhe
             op, condition = _operator(norm, q, "substitute_equipment", qv, c0, c1)
             if condition and qv.unit in TIME:
                 out.append(Cand("condition", op, qv.value, qv.unit, q.start, q.end, True, qv, c0))
+            elif qv.unit in TIME and _DANGLING_RE.fullmatch(norm, q.end, c1):
+                # 接到通知后七天内，根据合同…更换: the deadline's verb comes in a later clause.
+                out.append(Cand("dangling", "<=", qv.value, qv.unit, q.start, q.end, False, qv, c0))
             continue
         # 合同签订后45日内 / 近三年业绩 / 5年以上工作经验: a number beside these is no requirement.
         lo, hi = max(c0, q.start - 10), min(c1, q.end + 10)
