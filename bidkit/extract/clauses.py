@@ -13,7 +13,7 @@ from bidkit.extract.quantities import clause_candidates, with_spoken_counts
 from bidkit.extract.scoring import per_person_rewards, increments, loosest, scoring_rule
 from bidkit.extract.sentences import SENTENCE_RE, Cand, clean_text, cut_clauses, span_text
 from bidkit.extract.vocabulary import DEADLINES, DIGIT_RE, UNITS, Kw, find_keywords
-from bidkit.quantity import find_quantities
+from bidkit.quantity import Quantity, QuantityMatch, find_quantities
 
 
 _OTHER_WORDS_RE = re.compile(r"巡检|保养|升级|开机率|原装|全新|正品|技术支持|维护")
@@ -49,6 +49,8 @@ def requirements_of(raw: str, norm: str, offset: int, base: bool, spans: list[tu
     hints: list[tuple[str, str]] = []
     keywords = find_keywords(norm)
     quantities = find_quantities(raw) if DIGIT_RE.search(norm) else []
+    if "岗位" in norm:
+        quantities = _with_posts(norm, raw, quantities)
     if "当日" in norm or "当天" in norm or ("培训" in norm and quantities):
         quantities = with_spoken_counts(norm, quantities)
     if not keywords and not quantities and not _OTHER_WORDS_RE.search(norm) and not (base or spans):
@@ -131,10 +133,11 @@ def requirements_of(raw: str, norm: str, offset: int, base: bool, spans: list[tu
             if waiting and not qs:
                 verb = next((k for k in kws if k.metric in DEADLINES and k.anchor and not k.negated), None)
                 if verb is not None and waiting[0].unit in UNITS[verb.metric]:
-                    w = waiting.pop(0)
+                    w = waiting[0]
                     cands.append(Cand(verb.metric, "<=", w.value, w.unit, w.start, c1, clause_start=w.clause_start))
-            if any(c.metric == "dangling" for c in cands):
-                waiting = [c for c in cands if c.metric == "dangling"]
+            # (a waiting deadline reaches the next clause only)
+            waiting = [c for c in cands if c.metric == "dangling"]
+            if waiting:
                 cands = [c for c in cands if c.metric != "dangling"]
             follow = next((k.metric for k in kws if k.metric in _TRIGGERED and not k.negated),
                           None) if not metrics.isdisjoint(_TRIGGERED) else None
@@ -203,6 +206,18 @@ _ELSEWHERE_RE = re.compile(r"\s*(?:详见|参见|见附件|按照?[^，,。；;]
 _TIME_NOUN_RE = re.compile(r"时限|时间|时长|期限")
 _POINTS_RE = re.compile(r"[得加]\s*[0-9]+(?:\.[0-9]+)?\s*分")
 _FAULT_RE = re.compile(r"故障|报修|维修|修复")
+
+
+# 岗位配置为44个 / 设置保安岗位10个: a post is a person's, so a count of posts is a head count.
+_POSTS_RE = re.compile(r"岗位[^，,。；;|0-9]{0,8}?(?<![0-9])([0-9]{1,4})\s*个(?!月)")
+
+
+def _with_posts(norm: str, raw: str, quantities: list) -> list:
+    taken = [(q.start, q.end) for q in quantities]
+    extra = [QuantityMatch(m.start(1), m.end(), raw[m.start(1):m.end()], Quantity(int(m.group(1)), "person"))
+             for m in _POSTS_RE.finditer(norm)
+             if not any(s < m.end() and m.start(1) < e for s, e in taken)]
+    return sorted(quantities + extra, key=lambda q: q.start) if extra else quantities
 
 
 def _other_wanted(norm: str, c0: int, c1: int, qs: list, metrics: set[str], own: list[str],
