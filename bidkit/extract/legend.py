@@ -94,13 +94,25 @@ _SUBSTANTIVE = r"实质性(?:要求|条款|内容)(?:和条件|及条件)?"
 _NAMES_AFTER_RE = re.compile(_SUBSTANTIVE + r"[\s:：|]*((?:[^\s、，,。；;:：“”\"|]{2,10}、)+[^\s、，,。；;:：“”\"|]{2,10})")
 _NAMES_BEFORE_RE = re.compile(r"((?:[^\s、，,。；;:：“”\"|]{2,10}、)+[^\s、，,。；;:：“”\"|]{2,10})等" + _SUBSTANTIVE)
 _NAME_CUT_RE = re.compile(r"^(?:有关|关于|对|招标文件的?|采购文件的?|本项目的?)+")
+# A 符合性审查 condition that voids a bid: "对招标文件提出的商务要求及合同条款未完全响应" makes the
+# sections named (商务要求, 合同条款) substantive.
+_NAMES_UNANSWERED_RE = re.compile(
+    r"对(?:招标|采购|磋商|谈判|询价)文件中?(?:提出|规定|要求|所列)?的?"
+    r"((?:[^\s、，,。；;:：“”\"]{2,8}(?:及|和|与|、))*[^\s、，,。；;:：“”\"]{2,8})未(?:完全|实质性)?响应")
+_NAME_SPLIT_RE = re.compile(r"及|和|与|、")
 
 
 def substantive_sections(texts: Iterable[str]) -> frozenset[str]:
-    """The names of the sections a tender lists as its 实质性要求 (供货要求 in D3's 前附表)."""
+    """The names of the sections a tender lists as its 实质性要求 (供货要求 in D3's 前附表), or
+    whose incomplete answer voids a bid (对招标文件提出的商务要求及合同条款未完全响应)."""
     names: set[str] = set()
     for text in texts:
-        if not text or "实质性" not in text:
+        if not text:
+            continue
+        if "响应" in text:
+            for m in _NAMES_UNANSWERED_RE.finditer("".join(text.split())):
+                names.update(n for n in _NAME_SPLIT_RE.split(m.group(1)) if 2 <= len(n) <= 10)
+        if "实质性" not in text:
             continue
         flat = "".join(text.split())
         for regex in (_NAMES_AFTER_RE, _NAMES_BEFORE_RE):

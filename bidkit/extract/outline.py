@@ -110,11 +110,14 @@ class Outline:
     referenced: list = field(default_factory=list)  # (number, title) of sections a ★ item points to
     substantive: frozenset = frozenset()  # names of the sections listed as 实质性要求, see legend.py
 
-    def named_substantive(self, content: str) -> bool:
-        """Whether a heading's title is one the tender lists as its 实质性要求 (第五章 供货要求)."""
+    def named_substantive(self, content: str, chapter: bool = False) -> bool:
+        """Whether a heading's title is one the tender lists as its 实质性要求 (第五章 供货要求); a
+        chapter of the contract (第四章 货物采购合同格式) is the 合同条款 named."""
         if not self.substantive:
             return False
         bare = "".join(MARKS_RE.sub("", content, count=1).split())
+        if chapter and "合同" in bare and "合同条款" in self.substantive:
+            return True
         return any(bare == name or (bare.endswith(name) and len(bare) <= len(name) + 2)
                    for name in self.substantive)
 

@@ -16,8 +16,8 @@ from bidkit.extract.legend import read_legend, substantive_sections
 from bidkit.extract.outline import (
     ITEM_STYLES, MARKS_RE, MD_HEADING_RE, TITLE_RE, VERB_RE, Outline, is_title, item_number, not_headings)
 from bidkit.extract.places import (
-    AFTER_SALES, BOILERPLATE, DEMANDS, NEUTRAL, classify, is_after_sales_demand, speaks_of_after_sales,
-    title_of)
+    AFTER_SALES, BOILERPLATE, DELIVERY, DEMANDS, NEUTRAL, classify, is_after_sales_demand,
+    no_demand_on_the_bidder, speaks_of_after_sales, title_of)
 from bidkit.extract.read import read_tender
 from bidkit.extract.scoring import awards_points
 from bidkit.extract.vocabulary import DIGIT_RE
@@ -113,16 +113,21 @@ def _row_place(text: str, around: str) -> str:
 
 def _sift(found: list[Found], start: int, hints: list, hint_start: int, where: str) -> None:
     """Keep what a block yielded according to its place: from boilerplate only what speaks in
-    the core after-sales words; from outside the after-sales places, the other rows only when
-    they speak of after-sales work; nothing that only points to another section."""
+    the core after-sales words; from delivery articles, the other rows only in those words; from
+    outside the after-sales places, the other rows only when they speak of after-sales work;
+    nothing that only points to another section, and no other row that demands nothing of the
+    bidder (a definition, the buyer's duty, 便于维护)."""
     if where == BOILERPLATE:
-        kept = [f for f in found[start:] if is_after_sales_demand(f.text) and not _POINTER_RE.search(f.text)]
+        kept = [f for f in found[start:] if is_after_sales_demand(f.text) and not _POINTER_RE.search(f.text)
+                and not (f.metric == "other" and no_demand_on_the_bidder(f.text))]
         found[start:] = kept
         if not kept:
             del hints[hint_start:]
     else:
+        shows = is_after_sales_demand if where == DELIVERY else speaks_of_after_sales
         kept = [f for f in found[start:] if f.metric != "other" or (
-            (where == AFTER_SALES or speaks_of_after_sales(f.text)) and not _POINTER_RE.search(f.text))]
+            (where == AFTER_SALES or shows(f.text)) and not _POINTER_RE.search(f.text)
+            and not no_demand_on_the_bidder(f.text))]
         if len(kept) != len(found) - start:
             found[start:] = kept
 
@@ -174,7 +179,7 @@ def _line(block: Block, outline: Outline, found: list[Found], hints: list, demot
             rank = float(max(0, heading_level - 1))
             style = f"h{heading_level}"
         outline.push(label, rank, star or whole or outline.referenced_here(label, content)
-                     or outline.named_substantive(content), style)
+                     or outline.named_substantive(content, chapter=style in ("chapter", "h1")), style)
         outline.name(content)
         outline.classify(content)
         parent = outline.stack[-2].uid if len(outline.stack) > 1 else None
@@ -185,7 +190,8 @@ def _line(block: Block, outline: Outline, found: list[Found], hints: list, demot
         if lead_in:
             outline.open_scope(star or whole)
             base = outline.mandatory()
-        elif TITLE_RE.match(content) and not DIGIT_RE.search(content) and not VERB_RE.search(content):
+        elif (TITLE_RE.match(content) and not DIGIT_RE.search(content) and not VERB_RE.search(content)
+              and not content.rstrip().endswith(_DANGLING)):
             # 评分细则 / ★售后服务要求: an unnumbered title ends the items above it and
             # heads the ones below, under the numbered headings it stands in.
             outline.title(content.strip()[:12], star or whole or outline.named_substantive(content))
@@ -211,6 +217,11 @@ def _line(block: Block, outline: Outline, found: list[Found], hints: list, demot
         where = DEMANDS
     _sift(found, start, hints, hint_start, where)
     place(found, start, block.where, outline.section())
+
+
+# A line that ends on a conjunction (数字人民币运营管理中心有限公司与) goes on in the next line: it is
+# no title of its own.
+_DANGLING = ("与", "和", "及", "或", "的", "、", "及其")
 
 
 def _marked(marks: str, mandatory: frozenset[str]) -> bool:
