@@ -64,6 +64,8 @@ _STAFF_PRESENT_RE = re.compile(r"(?:足够|充足|足额)(?:数量)?的?(?:驻�
 _COMPLAINT_PRESENT_RE = re.compile(r"(?:处理|解决|对接|回复|答复|整改|反馈)")
 _CONDITION_RE = re.compile(r"的\s*$")
 _EXCLUDE_REACH = 8
+# 督促其他维护单位在规定的时间内完成故障修复: a demand the bidder passes on to another party.
+_THIRD_PARTY_RE = re.compile(r"(?:督促|监督|协调|要求|配合)(?:其他|其它|第三方|相关|有关)")
 _TOWARDS_RE = re.compile(r"(?:向|给)[^，,。；;|]{0,10}$")
 # 做出详细的响应时间 / 明确到场时间: the bid is to state the time, the tender sets none.
 _STATE_THE_TIME = r"(?:做出|作出|制定|明确|提供|给出|列明|承诺|说明)[^，,。；;|]{0,14}?"
@@ -121,7 +123,7 @@ def present_candidates(clause: str, c0: int, kws: list[Kw], metrics: set[str],
     for m in _IMMEDIATE_RE.finditer(clause):
         hit = next((k for k in kws if 0 <= k.start - (c0 + m.end()) <= 6
                     and k.metric in _PROMPT_METRICS and not k.negated), None)
-        if hit:
+        if hit and not _THIRD_PARTY_RE.search(clause, 0, m.start()):
             add(hit.metric, m.start())
     if "%" in clause or "％" in clause or "百分之" in clause:
         m = _SPARE_PERCENT_RE.search(clause)
