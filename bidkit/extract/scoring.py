@@ -15,7 +15,7 @@ _SCORING_RE = re.compile(r"[得加扣减]\s*\d+(?:\.\d+)?\s*分|最高\s*\d+(?:\
 NO_POINTS_RE = re.compile(r"不得分|得\s*0\s*分|不给分|不计分")
 
 INCREMENT_RE = re.compile(r"每(?:增加|延长|提高|缩短|减少|提前|多|少|延迟|推迟|逾期|超过|超出|迟)?"
-                          r"(?:提供|配备|派驻|投入)?\s*$")
+                          r"(?:提供|配备|派驻|投入|有)?\s*$")
 # 每多提供一个电工证得0.5分 / 每提供一名技术人员得0.3分: points per person (or certificate
 # holder) offered reward a head count; its floor is set elsewhere, so the row is `present`.
 _PER_PERSON_RE = re.compile(r"每(?:多|增加)?(?:提供|配备|派驻|投入|增加)(?:一|1)\s*(?:个|名|位|人)\s*"
