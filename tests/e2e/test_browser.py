@@ -155,7 +155,8 @@ def test_tender_to_final_docx(page: Page, artifacts: Path, tmp_path: Path) -> No
     expect(found).to_be_visible(timeout=TIMEOUT)
     count = int(re.search(r"找到 (\d+) 项", found.inner_text()).group(1))
     assert count >= 12, f"only {count} requirements extracted from the demo tender"
-    editor = main(page).locator("[data-testid='stDataFrame']")
+    # the requirements editor, not the per-section counts table drawn above it
+    editor = main(page).locator("[class*='requirements'] [data-testid='stDataFrame']")
     expect(editor).to_be_visible(timeout=TIMEOUT)
     expect(main(page).get_by_text("要求列表（可编辑：增加、删除、修改、切换★）")).to_be_visible()
     # the data grid paints on a canvas; its accessible twin table counts the header (and "add row") rows
