@@ -294,3 +294,28 @@ def test_tender_to_final_docx(page: Page, artifacts: Path, tmp_path: Path) -> No
 
     elapsed = time.monotonic() - started
     print(f"browser flow took {elapsed:.1f} s")
+
+
+REAL_TENDER = PROJECT_ROOT.parent / "shared" / "tenders" / "documents" / "D1.pdf"
+
+
+@pytest.mark.skipif(not REAL_TENDER.exists(), reason="the real tender corpus (../shared/tenders) is not beside "
+                                                      "this checkout")
+def test_a_whole_tender_pdf_shows_where_each_requirement_stands(page: Page, artifacts: Path) -> None:
+    """Upload a real 66-page tender PDF: the rows say on which page they stand, the sections are
+    counted, and the rows to read by hand are listed with their page, not drowned in boilerplate."""
+    go_to(page, "招标要求", "招标要求")
+    main(page).locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(str(REAL_TENDER))
+    settle(page)
+    main(page).get_by_role("button", name="提取要求").click()
+    settle(page)
+    found = main(page).get_by_text(re.compile(r"找到 \d+ 项售后服务要求"))
+    expect(found).to_be_visible(timeout=TIMEOUT)
+    expect(main(page).get_by_role("heading", name="各章节找到的要求")).to_be_visible()
+    to_check = main(page).get_by_role("heading", name=re.compile(r"需人工确认（\d+ 项）"))
+    expect(to_check).to_be_visible()
+    n = int(re.search(r"（(\d+) 项）", to_check.inner_text()).group(1))
+    assert 0 < n <= 40, f"{n} rows to read by hand: the list drowns the writer"
+    expect(main(page).locator("[data-testid='stExpander']").get_by_text(re.compile(r"第\d+页")).first).to_be_attached()
+    no_exception(page)
+    shot(page, artifacts, "09-tender-real-pdf")
