@@ -4,6 +4,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
 import yaml
 
 from bidkit import library
@@ -34,3 +35,15 @@ def demo_bid_with_warranty(tmp_path: Path, warranty: str) -> Path:
     path = tmp_path / "bid.yaml"
     path.write_text(yaml.safe_dump(bid, allow_unicode=True), encoding="utf-8")
     return path
+
+
+@pytest.fixture
+def app_env(tmp_path: Path, monkeypatch) -> Path:
+    """The app run on its own workspace, a copy of the shipped templates and the shipped library."""
+    templates = tmp_path / "templates"
+    shutil.copytree(ROOT / "templates", templates, ignore=shutil.ignore_patterns("*.docx", "*.py"))
+    monkeypatch.setenv("BIDKIT_WORKSPACE", str(tmp_path / "workspace"))
+    monkeypatch.setenv("BIDKIT_TEMPLATES", str(templates))
+    monkeypatch.setenv("BIDKIT_LIBRARY", str(ROOT / "clause_library"))
+    monkeypatch.chdir(ROOT)
+    return tmp_path

@@ -1,7 +1,6 @@
 """Every page of the app through Streamlit's AppTest: widgets, findings, templates, language."""
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -15,15 +14,8 @@ TENDER = (ROOT / "examples" / "demo-tender.txt").read_text(encoding="utf-8")
 
 
 @pytest.fixture(autouse=True)
-def folders(tmp_path, monkeypatch):
-    """Each test gets its own workspace and a copy of the shipped templates."""
-    templates = tmp_path / "templates"
-    shutil.copytree(ROOT / "templates", templates, ignore=shutil.ignore_patterns("*.docx", "*.py"))
-    monkeypatch.setenv("BIDKIT_WORKSPACE", str(tmp_path / "workspace"))
-    monkeypatch.setenv("BIDKIT_TEMPLATES", str(templates))
-    monkeypatch.setenv("BIDKIT_LIBRARY", str(ROOT / "clause_library"))
-    monkeypatch.chdir(ROOT)
-    return tmp_path
+def folders(app_env: Path) -> Path:
+    return app_env
 
 
 def open_page(page: str | None = None) -> AppTest:

@@ -3,7 +3,6 @@ to check by hand, and edits that keep each row's evidence."""
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -18,15 +17,8 @@ TENDER = DEMO.read_text(encoding="utf-8")
 
 
 @pytest.fixture(autouse=True)
-def folders(tmp_path, monkeypatch):
-    """Each test gets its own workspace and a copy of the shipped templates."""
-    templates = tmp_path / "templates"
-    shutil.copytree(ROOT / "templates", templates, ignore=shutil.ignore_patterns("*.docx", "*.py"))
-    monkeypatch.setenv("BIDKIT_WORKSPACE", str(tmp_path / "workspace"))
-    monkeypatch.setenv("BIDKIT_TEMPLATES", str(templates))
-    monkeypatch.setenv("BIDKIT_LIBRARY", str(ROOT / "clause_library"))
-    monkeypatch.chdir(ROOT)
-    return tmp_path
+def folders(app_env: Path) -> Path:
+    return app_env
 
 
 def extracted(lang: str = "zh") -> AppTest:
