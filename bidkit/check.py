@@ -13,7 +13,7 @@ from itertools import combinations
 
 from bidkit.commitments import Commitment, ResolvedClause, resolve
 from bidkit.library import Library
-from bidkit.model import Bid, Finding, Requirement
+from bidkit.model import Bid, Finding, Requirement, Where
 from bidkit.quantity import Quantity, ServiceHours, Verdict, compare
 
 VERDICT_STATUS = {Verdict.BETTER: "正偏离", Verdict.EQUAL: "无偏离", Verdict.WORSE: "负偏离",
@@ -227,12 +227,22 @@ def check(bid: Bid, lib: Library) -> CheckResult:
     return CheckResult(findings, clauses, per_requirement)
 
 
+# The chapter is written in Chinese whatever the app's language.
+_PLACE_WORDS = {"page": "第{n}页", "table": "表{n}", "row": "第{n}行", "cell": "第{n}列", "paragraph": "第{n}段",
+                "line": "第{n}行"}
+
+
+def _place(where: Where | None) -> str:
+    """招标文件条目号 of a requirement the tender gave no item number: where it stands (第3页)."""
+    return "".join(_PLACE_WORDS[kind].format(n=n) for kind, n in where.parts()) if where else ""
+
+
 def deviation_rows(result: CheckResult) -> list[DeviationRow]:
     """售后服务偏离表: one row per requirement, in the tender's order, quoting the chapter's own words."""
     rows = []
     for number, finding in enumerate(result.requirement_findings, start=1):
         req = finding.requirement
         star = "★" if req.mandatory and not req.text.startswith("★") else ""
-        rows.append(DeviationRow(number, req.ref, star + req.text, finding.offer or "未响应",
+        rows.append(DeviationRow(number, req.ref or _place(req.where), star + req.text, finding.offer or "未响应",
                                  finding.status, finding.note))
     return rows

@@ -231,6 +231,19 @@ class Where(Strict):
     cell: int | None = None
     line: int | None = None
 
+    def parts(self) -> list[tuple[str, int]]:
+        """The place as (kind, number) pairs, most telling first, for a reader to word: a PDF's
+        page, then a table's row and cell, else a paragraph, else a text's line."""
+        out = [("page", self.page)] if self.page is not None else []
+        if self.table is not None:
+            out.append(("table", self.table))
+            out += [(kind, n) for kind, n in (("row", self.row), ("cell", self.cell)) if n is not None]
+        elif self.paragraph is not None:
+            out.append(("paragraph", self.paragraph))
+        elif self.line is not None:
+            out.append(("line", self.line))
+        return out
+
 
 class Requirement(Strict):
     """One tender requirement; the same fields as `bidkit extract` prints."""

@@ -9,7 +9,7 @@ import pytest
 from bidkit import bidfile, library
 from bidkit.check import check, deviation_rows
 from bidkit.errors import BidError
-from bidkit.model import Bid, ClauseChoice, Requirement
+from bidkit.model import Bid, ClauseChoice, Requirement, Where
 from tests.conftest import demo_bid_with_warranty, library_with_clause
 from tests.test_cli import run
 
@@ -162,6 +162,15 @@ def test_deviation_rows_quote_the_chapter(demo, lib):
         assert row.response in texts[finding.clause_id]
         assert row.ref == finding.requirement.ref
         assert row.status == finding.status
+
+
+@pytest.mark.parametrize("where, label", [
+    (Where(file="t.pdf", page=7), "第7页"), (Where(file="t.docx", table=2, row=4), "表2第4行"),
+    (Where(file="t.docx", paragraph=12), "第12段"), (Where(file="t.txt", line=15), "第15行"), (None, "")])
+def test_a_row_without_an_item_number_names_where_it_stands(demo, lib, where, label):
+    """招标文件条目号: the tender's own item number, else the place the writer can find it."""
+    demo.requirements[0] = demo.requirements[0].model_copy(update={"ref": "", "where": where})
+    assert deviation_rows(check(demo, lib))[0].ref == label
 
 
 def test_unknown_clause_is_an_error(demo, lib):

@@ -243,3 +243,4 @@ def test_section_counts_in_order_of_first_appearance():
             Requirement(metric="other", op="present", section="售后")]
     counts = section_counts(reqs)
     assert [(c.section, c.found, c.to_check) for c in counts] == [("售后", 2, 1), ("评分", 1, 1)]
+

@@ -22,18 +22,7 @@ def where_label(where: Where | None, with_file: bool = False) -> str:
     parts = []
     if with_file and where.file:
         parts.append(PurePath(where.file).name)  # a name, never a server path, whatever a reader gave
-    if where.page is not None:
-        parts.append(t("where.page", n=where.page))
-    if where.table is not None:
-        parts.append(t("where.table", n=where.table))
-        if where.row is not None:
-            parts.append(t("where.row", n=where.row))
-        if where.cell is not None:
-            parts.append(t("where.cell", n=where.cell))
-    elif where.paragraph is not None:
-        parts.append(t("where.paragraph", n=where.paragraph))
-    if where.line is not None and where.table is None and where.paragraph is None:
-        parts.append(t("where.line", n=where.line))
+    parts += [t(f"where.{kind}", n=n) for kind, n in where.parts()]
     return (", " if lang() == "en" else " ").join(parts)
 
 
