@@ -82,36 +82,66 @@ _PAGE_NUMBER_RE = re.compile(r"\s*(?:[-—–]\s*)?[0-9]{1,4}(?:\s*[-—–])?\s
 _ITEM_START = "★▲☆|#"
 
 
-def _open_bracket(line: str) -> bool:
-    """分局：19人（工程经理1人、… : a bracket left open continues on the next line."""
-    return line.count("（") + line.count("(") > line.count("）") + line.count(")")
-
-
 def unwrapped(lines: Iterable[str]) -> list[tuple[int, str]]:
     """(line number, text) of the non-empty lines, a wrapped line joined to the one it continues.
 
     Text copied from a PDF breaks lines inside sentences and numbers ("48 小\n时内到达"). A line
     continues the previous one when that one is about as long as the text's long lines (it ran
     to the margin) and ended no sentence, and the new one starts no item (1. 、★, a table row).
+
+    A paragraph joined from many lines is kept as its pieces, with what the rules ask of it
+    (length, brackets left open, a | or tab, its end) counted as they come: joining a thousand
+    lines costs a thousand steps, not a thousand copies of the paragraph.
     """
-    numbered = [(n, ln.strip()) for n, ln in enumerate(lines, 1) if ln.strip() and not _PAGE_NUMBER_RE.match(ln)]
+    numbered = []
+    for n, ln in enumerate(lines, 1):
+        text = ln.strip()
+        if text and not _PAGE_NUMBER_RE.match(ln):
+            numbered.append((n, text))
     if not numbered:
         return []
     width = sorted(len(t) for _, t in numbered)[int(len(numbered) * 0.9)]
+    long_line = 0.75 * width
     out: list[tuple[int, str]] = []
+    out_number = 0              # the line the paragraph being joined starts on
+    parts: list[str] = []       # the paragraph being joined
+    size = opened = 0           # its length, its brackets left open
+    cells = labelish = False    # whether it holds a | or tab; whether every piece reads as a label
+    tail = ""                   # its last piece, with the character before it (see _NUMBER_CUT_RE)
     for number, text in numbered:
-        if out:
-            prev = out[-1][1]
-            bare = BARE_LABEL_RE.match(prev)
-            wrapped = len(prev) >= 0.75 * width or bare or _open_bracket(prev) or (
-                _NUMBER_CUT_RE.search(prev) and _UNIT_REST_RE.match(text))
-            starts_item = NUMBERING_RE.match(normalise(text)) or text[0] in _ITEM_START
-            if (wrapped and prev[-1] not in _SENTENCE_END and not starts_item
-                    and "|" not in prev and "\t" not in prev and "\t" not in text):
-                out[-1] = (out[-1][0], prev + (" " if bare else "") + text)
+        if parts:
+            prev = parts[0] if len(parts) == 1 else ("".join(parts) if labelish else None)
+            bare = BARE_LABEL_RE.match(prev) if prev is not None else None
+            if (not cells and "\t" not in text and tail[-1] not in _SENTENCE_END
+                    and (size >= long_line or bare or opened > 0
+                         or (_NUMBER_CUT_RE.search(tail) and _UNIT_REST_RE.match(text)))
+                    and not (text[0] in _ITEM_START or NUMBERING_RE.match(normalise(text)))):
+                sep = " " if bare else ""
+                tail = parts[-1][-1] + sep + text
+                if sep:
+                    parts.append(sep)
+                parts.append(text)
+                size += len(sep) + len(text)
+                opened += _bracket_balance(text)
+                labelish = labelish and _LABELISH_RE.fullmatch(text) is not None
+                cells = "|" in text
                 continue
-        out.append((number, text))
+            out.append((out_number, "".join(parts)))
+        out_number, parts, size, tail = number, [text], len(text), text
+        opened = _bracket_balance(text)
+        cells = "|" in text or "\t" in text
+        labelish = _LABELISH_RE.fullmatch(text) is not None
+    out.append((out_number, "".join(parts)))
     return out
+
+
+def _bracket_balance(text: str) -> int:
+    """分局：19人（工程经理1人、… : a bracket left open (above 0) continues on the next line."""
+    return text.count("（") + text.count("(") - text.count("）") - text.count(")")
+
+
+# The characters a bare label (BARE_LABEL_RE) is made of: only a paragraph of these can be one.
+_LABELISH_RE = re.compile(r"[\s\d.()（）一二三四五六七八九十、]*")
 
 
 _HEADER_WORD_RE = re.compile(r"序号|编号|条款|项目|内容|要求|参数|指标|评分|分值|得分|标准|说明|名称|备注|响应|偏离|★|实质性")

@@ -11,6 +11,7 @@ from typing import Iterable
 
 # The marks a legend can explain, and those mandatory when no legend says otherwise.
 MARKS = "★☆▲△#※●◆■█"
+_ANY_MARK_RE = re.compile("[" + re.escape(MARKS) + "]")
 DEFAULT_MANDATORY = frozenset("★☆")
 
 # A mark named as a convention: quoted (“▲”), or 标有/带/标注 ▲, or ▲ 号/标记/的条款/代表/为.
@@ -57,7 +58,7 @@ def read_legend(texts: Iterable[str]) -> frozenset[str]:
     """The marks that make an item mandatory in this document."""
     says: dict[str, bool] = {}
     for text in texts:
-        if not text or not any(c in text for c in MARKS):
+        if not text or _ANY_MARK_RE.search(text) is None:
             continue
         for sentence in _SENTENCE_RE.finditer(text):
             s = sentence.group()

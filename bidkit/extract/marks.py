@@ -27,6 +27,7 @@ _SCOPE_WHOLE_RE = re.compile(r"本节|本章|本部分|本条|本项|本款|本�
 _SCOPE_BACK_RE = re.compile(r"(?:^|[，,。；;：:\s(（])(?:以上|上述|前述)")
 _STAR_RE = re.compile(r"[★☆]")
 _LEGEND_MARKS = "★☆▲△#※●◆■█"
+_LEGEND_MARK_RE = re.compile("[" + re.escape(_LEGEND_MARKS) + "]")
 
 
 def mandatory_marks(norm: str, pos: int, marks: frozenset[str] = frozenset("★☆")
@@ -43,7 +44,7 @@ def mandatory_marks(norm: str, pos: int, marks: frozenset[str] = frozenset("★�
     star_re = _STAR_RE if marks == _DEFAULT_MARKS else _marks_re(marks)
     has_star = bool(star_re.search(content)) if marks else False
     # every legend names a mark
-    legend = any(c in content for c in _LEGEND_MARKS) and bool(LEGEND_RE.search(content))
+    legend = _LEGEND_MARK_RE.search(content) is not None and LEGEND_RE.search(content) is not None
     phrase = None if legend else MANDATORY_RE.search(content)
     starts: list[int] = []
     ends: list[int] = []

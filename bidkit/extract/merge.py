@@ -96,6 +96,7 @@ def merge(found: list[Found], hints: list[tuple[str, str]]) -> list[Requirement]
     requirements: a place joins a requirement unless both name their subject and the subjects differ."""
     merged: dict[tuple, Found] = {}
     refs: dict[tuple, dict[str, None]] = {}   # an ordered set
+    verbs: dict[tuple[str, str], set[str]] = {}  # (metric, text) -> its words, see _same_verb
     for f in found:
         key = (f.metric, f.op, _value_key(f)) if f.metric != "other" else ("other", f.text)
         if key in merged and f.metric in _SUBJECT_METRICS:
@@ -110,7 +111,7 @@ def merge(found: list[Found], hints: list[tuple[str, str]]) -> list[Requirement]
         # 三个工作日内处理，并在处理完毕后三个工作日内反馈: two clauses of one block with the same
         # value are two demands; a restatement stands elsewhere or quotes the same words.
         n = 0
-        while key in merged and _two_demands(merged[key], f):
+        while key in merged and _two_demands(merged[key], f, verbs):
             n += 1
             key = key[:3] + ("same block", n)
         if key not in merged:
@@ -137,10 +138,10 @@ def merge(found: list[Found], hints: list[tuple[str, str]]) -> list[Requirement]
             for key, f in merged.items()]
 
 
-def _two_demands(seen: Found, f: Found) -> bool:
+def _two_demands(seen: Found, f: Found, verbs: dict | None = None) -> bool:
     if f.text in seen.text or seen.text in f.text:
         return False
-    if f.metric in DEADLINES and f.op != "present" and not _same_verb(f.metric, seen.text, f.text):
+    if f.metric in DEADLINES and f.op != "present" and not _same_verb(f.metric, seen.text, f.text, verbs):
         # 60分钟以内予以退还补货 and 1小时内更换: one value, two different things to do.
         return True
     if f.op == "present":
@@ -150,10 +151,16 @@ def _two_demands(seen: Found, f: Found) -> bool:
     return f.where is not None and f.where is seen.where and f.metric in DEADLINES
 
 
-def _same_verb(metric: str, a: str, b: str) -> bool:
-    """Whether two texts name the metric with the same word (响应 and 响应时间 do)."""
-    words_a = {t for t, m, _, _ in keyword_matches(normalise(a)) if m == metric}
-    words_b = {t for t, m, _, _ in keyword_matches(normalise(b)) if m == metric}
+def _same_verb(metric: str, a: str, b: str, verbs: dict | None = None) -> bool:
+    """Whether two texts name the metric with the same word (响应 and 响应时间 do). `verbs`
+    keeps the words of each text read, for the next comparison of one merge."""
+    verbs = {} if verbs is None else verbs
+    words_a = verbs.get((metric, a))
+    if words_a is None:
+        words_a = verbs[metric, a] = {t for t, m, _, _ in keyword_matches(normalise(a)) if m == metric}
+    words_b = verbs.get((metric, b))
+    if words_b is None:
+        words_b = verbs[metric, b] = {t for t, m, _, _ in keyword_matches(normalise(b)) if m == metric}
     if not words_a or not words_b:
         return True
     return any(x in y or y in x for x in words_a for y in words_b)

@@ -85,7 +85,8 @@ class _Node:
     mandatory: bool
     uid: int
     style: str = ""
-    place: str = ""   # what its title names, see places.classify
+    place: str | None = ""   # what its title names, see places.classify; None until asked
+    heading: str = ""  # its text, for its place
 
 
 @dataclass(slots=True)
@@ -106,6 +107,9 @@ class Outline:
     marked: dict = field(default_factory=dict)  # parent uid -> len(found) at its last 以上 line
     analysed: dict = field(default_factory=dict)  # a block's content -> its clauses._Analysis, see walk._analyse
     titles: dict = field(default_factory=dict)  # a heading's uid -> its text, see section()
+    section_titles: dict = field(default_factory=dict)  # a heading's text -> its section_title
+    places: dict = field(default_factory=dict)  # a heading's text -> its place, see _place_of
+    refs: dict = field(default_factory=dict)  # the labels of the headings above -> their ref
     marks: frozenset = frozenset("★☆")  # the marks that make an item mandatory, see legend.py
     referenced: list = field(default_factory=list)  # (number, title) of sections a ★ item points to
     substantive: frozenset = frozenset()  # names of the sections listed as 实质性要求, see legend.py
@@ -208,30 +212,41 @@ class Outline:
         return False
 
     def ref(self, extra: str = "") -> str:
-        labels = [n.label for n in self.stack if n.label] + ([extra] if extra else [])
-        # 2 > 2.1 reads as 2.1: a decimal number already names its parent.
-        labels = [a for a, b in zip(labels, labels[1:] + [""]) if not b.startswith(a + ".")]
-        out = ""
-        for label in labels:
-            out += label if (not out or out.endswith("、")) else " " + label
-        return out
+        key = tuple([n.label for n in self.stack if n.label])
+        if extra:
+            key += (extra,)
+        ref = self.refs.get(key)
+        if ref is None:
+            ref = self.refs[key] = _ref(list(key))
+        return ref
 
     def path(self) -> tuple[int, ...]:
         return tuple(n.uid for n in self.stack)
 
     def name(self, text: str) -> None:
-        """Remember the text of the heading or title just pushed, for `section`."""
-        title = section_title(text)
-        if title and self.stack:
-            self.titles[self.stack[-1].uid] = title
+        """Remember the text of the heading or title just pushed, for `section` (which reads its
+        title only when a requirement below asks)."""
+        if self.stack:
+            self.titles[self.stack[-1].uid] = text
 
     def classify(self, content: str) -> None:
-        """Classify the heading or title just pushed by its text (places.classify)."""
+        """Classify the heading or title just pushed by its text (places.classify): at once
+        whether it makes its items mandatory, its place when `place` first asks."""
         if self.stack:
+            node = self.stack[-1]
+            node.place, node.heading = None, content
+            # (makes_mandatory looks for 资格要求 in the title, which is made of the text's characters)
+            if "资" in content and makes_mandatory(title_of(content)):
+                node.mandatory = True
+
+    def _place_of(self, content: str) -> str:
+        """The place a heading's text names, read once a document (a tender repeats its headings:
+        一、服务要求 under every lot)."""
+        place = self.places.get(content)
+        if place is None:
             title = title_of(content)
-            self.stack[-1].place = classify(title) or (TITLED if title else NEUTRAL)
-            if makes_mandatory(title):
-                self.stack[-1].mandatory = True
+            place = self.places[content] = classify(title) or (TITLED if title else NEUTRAL)
+        return place
 
     def place(self) -> str:
         """The place of the innermost classified heading above (places: after-sales, demands,
@@ -239,19 +254,36 @@ class Outline:
         ((二)试验 under 七、质量保证) ends an after-sales place above it, not boilerplate."""
         titled = False
         for node in reversed(self.stack):
-            if node.place == TITLED:
+            place = node.place
+            if place is None:
+                place = node.place = self._place_of(node.heading)
+            if place == TITLED:
                 titled = True
-            elif node.place:
-                return NEUTRAL if titled and node.place == AFTER_SALES else node.place
+            elif place:
+                return NEUTRAL if titled and place == AFTER_SALES else place
         return NEUTRAL
 
     def section(self) -> str:
         """The text of the nearest heading or title above: the section a requirement stands in."""
         for node in reversed(self.stack):
-            title = self.titles.get(node.uid)
-            if title:
-                return title
+            text = self.titles.get(node.uid)
+            if text is not None:
+                title = self.section_titles.get(text)
+                if title is None:
+                    title = self.section_titles[text] = section_title(text)
+                if title:
+                    return title
         return ""
+
+
+def _ref(labels: list[str]) -> str:
+    """A ref from the labels of the headings above: 第三章 一、 2.1 (1)."""
+    # 2 > 2.1 reads as 2.1: a decimal number already names its parent.
+    labels = [a for a, b in zip(labels, labels[1:] + [""]) if not b.startswith(a + ".")]
+    out = ""
+    for label in labels:
+        out += label if (not out or out.endswith("、")) else " " + label
+    return out
 
 
 SECTION_MAX = 30

@@ -172,6 +172,8 @@ def classify(title: str) -> str:
     A generic head (GENERIC_HEADS: 服务要求, 服务方案, 需求…) right after an after-sales word
     names no other place: 售后服务要求 and 运维服务内容 are after-sales places, 售后服务评分 a
     scoring one."""
+    if not title:
+        return NEUTRAL
     best, best_start, best_end, best_len = NEUTRAL, -1, -1, 0
     after_sales_end = -1
     for regex, place in _TITLE_RES:

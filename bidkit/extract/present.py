@@ -111,8 +111,10 @@ def present_candidates(clause: str, c0: int, kws: list[Kw], metrics: set[str],
             have.add(metric)
             out.append(Cand(metric, "present", None, None, c0 + at, c0 + len(clause)))
 
+    # (Both need a mask or a word of PRESENT_HINT_RE: most clauses have neither.)
+    hinted = PRESENT_HINT_RE.search(clause) is not None
     # A number left blank or masked (____小时内, XX小时): present, never a guess.
-    for m in _MASKED_RE.finditer(clause):
+    for m in _MASKED_RE.finditer(clause) if hinted else ():
         unit = _MASKED_UNIT[m.group("unit")]
         near = [k for k in kws if unit in UNITS.get(k.metric, ()) and k.anchor and not k.negated
                 and k.start >= c0 + m.start() - 12]
@@ -120,7 +122,7 @@ def present_candidates(clause: str, c0: int, kws: list[Kw], metrics: set[str],
         if after or near:
             add((after or near)[0].metric, m.start())
     # 立即响应 / 第一时间到达现场.
-    for m in _IMMEDIATE_RE.finditer(clause):
+    for m in _IMMEDIATE_RE.finditer(clause) if hinted else ():
         hit = next((k for k in kws if 0 <= k.start - (c0 + m.end()) <= 6
                     and k.metric in _PROMPT_METRICS and not k.negated), None)
         if hit and not _THIRD_PARTY_RE.search(clause, 0, m.start()):
@@ -134,7 +136,7 @@ def present_candidates(clause: str, c0: int, kws: list[Kw], metrics: set[str],
         m = _LOCAL_STORE_RE.search(clause)
         if m and not NEGATION_RE.search(clause, max(0, m.start() - 3), m.start()):
             add("local_office", m.start())
-    for metric, pattern in _PRESENT_RULES:
+    for metric, pattern in _PRESENT_RULES if complaint or not metrics.isdisjoint(PRESENT_METRICS) else ():
         if (metric in metrics or (complaint and metric == "complaint_response")) and metric not in have:
             if metric == "complaint_response" and _CONDITION_RE.search(clause):
                 continue  # 如发生用户投诉未能妥善解决的: a condition, not the demand

@@ -43,14 +43,22 @@ def awards_points(text: str) -> bool:
 def increments(norm: str, keywords: list[Kw], quantities: list) -> list[str]:
     """Metrics a scoring rule rewards per step (每增加1年加1分): the hint's metric."""
     out = []
+    # Keywords and quantities are in text order: one pass keeps, for each unit, the last keyword
+    # before the quantity whose metric takes it (a long scoring line costs no more than its length).
+    last: dict[str, str] = {}
+    ki = 0
     for q in quantities:
         if isinstance(q.quantity, ServiceHours):
             continue
+        while ki < len(keywords) and keywords[ki].start < q.start:
+            k = keywords[ki]
+            for unit in UNITS.get(k.metric, ()):
+                last[unit] = k.metric
+            ki += 1
         if INCREMENT_RE.search(norm[max(0, q.start - 4):q.start]):
-            fits = [k for k in keywords if k.metric in UNITS and q.quantity.unit in UNITS[k.metric]
-                    and k.start < q.start]
-            if fits:
-                out.append(fits[-1].metric)
+            metric = last.get(q.quantity.unit)
+            if metric is not None:
+                out.append(metric)
     return out
 
 

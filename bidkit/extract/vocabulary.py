@@ -2,6 +2,7 @@
 keyword out, the units each metric accepts, and finding the keywords of a text."""
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from typing import Iterable
@@ -127,11 +128,15 @@ def keyword_matches(norm: str) -> list[tuple[str, str, int, int]]:
     out = []
     # 详见《…分公司代维考核办法》: words inside a document's title are its name, not a demand.
     titles = [t.span() for t in _TITLE_RE.finditer(norm)] if "《" in norm else ()
+    ti = 0  # titles and keywords come in text order, titles never overlap: one pass for both
     for m in _KEYWORD_RE.finditer(norm):
         term = m.group()
         k0, k1 = m.span()
-        if titles and any(t0 < k0 < t1 for t0, t1 in titles):
-            continue
+        if titles:
+            while ti < len(titles) and titles[ti][1] <= k0:
+                ti += 1
+            if ti < len(titles) and titles[ti][0] < k0:
+                continue
         if term in _HAS_CONTEXT:  # only a few terms have a context to check
             after = _NOT_AFTER.get(term)
             before = _NOT_BEFORE.get(term)
@@ -217,8 +222,14 @@ def find_keywords(norm: str) -> list[Kw]:
         previous_end = k1
     if "临时" in norm:
         # 提供临时制冷设备 / 临时替代车辆: a temporary unit stands in for the one in repair.
-        extra = [m for m in _TEMPORARY_UNIT_RE.finditer(norm)
-                 if not any(k.start < m.end() and m.start() < k.end for k in keywords)]
+        # (The keywords are in text order and never overlap: the last one starting before the
+        # match's end is the only one that can overlap it.)
+        starts = [k.start for k in keywords]
+        extra = []
+        for m in _TEMPORARY_UNIT_RE.finditer(norm):
+            i = bisect.bisect_left(starts, m.end()) - 1
+            if i < 0 or keywords[i].end <= m.start():
+                extra.append(m)
         if extra:
             keywords.extend(Kw("substitute_equipment", m.start(), m.end(), False, True) for m in extra)
             keywords.sort(key=lambda k: k.start)

@@ -2,9 +2,11 @@
 entry points that take a text or a file."""
 from __future__ import annotations
 
+import contextlib
+import gc
 import os
 import re
-from typing import Iterable
+from typing import Iterable, Iterator
 
 from bidkit.errors import ExtractError
 from bidkit.extract.blocks import Block, text_blocks
@@ -28,12 +30,30 @@ def extract_text(text: str) -> list[Requirement]:
     """The requirements of a tender given as text (tables as | or tab separated lines)."""
     if not isinstance(text, str):
         raise ExtractError("the tender text must be a string")
-    return extract_blocks(text_blocks(text.splitlines()))
+    with _collector_paused():
+        return extract_blocks(text_blocks(text.splitlines()))
 
 
 def extract_file(path: str | os.PathLike) -> list[Requirement]:
     """The requirements of a .txt / .md / .docx / .pdf tender file."""
-    return extract_blocks(read_tender(path))
+    with _collector_paused():
+        return extract_blocks(read_tender(path))
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cycle collector paused while a tender is read: reading allocates hundreds of
+    thousands of small tuples (a PDF's character boxes, keywords, candidates) that live until
+    the end, and the collector would walk them again and again (10-15% of the time). What little
+    cyclic garbage reading makes is collected once the collector runs again."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 def requirements_json(reqs: Iterable[Requirement]) -> dict:
@@ -210,6 +230,8 @@ def _line(block: Block, outline: Outline, found: list[Found], hints: list, demot
     start, hint_start = len(found), len(hints)
     _analyse(raw[pos:], norm[pos:], pos, base, spans, outline, "", scoring, found, hints, topic=topic,
              allow_other=not (is_node and is_title(content)))
+    if len(found) == start and len(hints) == hint_start:
+        return  # nothing to sift or place
     where = outline.place()
     if topic and not is_node:
         where = classify(title_of(topic)) or where  # 质保期：… under 投标人须知前附表
@@ -226,7 +248,7 @@ _DANGLING = ("与", "和", "及", "或", "的", "、", "及其")
 
 def _marked(marks: str, mandatory: frozenset[str]) -> bool:
     """Whether the marks before an item's text (★, ▲ …) make it mandatory in this tender."""
-    return any(c in mandatory for c in marks)
+    return bool(marks) and not mandatory.isdisjoint(marks)
 
 
 _TOPIC_RE = re.compile(r"([^，,。；;:：]{1,16})[:：]")
@@ -242,10 +264,18 @@ def _analyse(raw: str, norm: str, offset: int, base: bool, spans: list[tuple[int
     only on its text and the arguments below, so each distinct line is analysed once a document;
     only where it stands (ref, path) is the outline's.
     """
-    key = (raw, offset, base, tuple(spans), scoring, topic, allow_other)
+    # The spans are taken relative to the content, so that the same content after another
+    # number (1. / (12)) is the same key; under a mandatory heading they say nothing.
+    if base:
+        spans = ()
+    elif offset and spans:
+        spans = tuple([(s - offset, e - offset) for s, e in spans])
+    else:
+        spans = tuple(spans)
+    key = (raw, base, spans, scoring, topic, allow_other)
     analysis = outline.analysed.get(key)
     if analysis is None:
-        analysis = outline.analysed[key] = requirements_of(raw, norm, offset, base, spans, scoring,
+        analysis = outline.analysed[key] = requirements_of(raw, norm, 0, base, spans, scoring,
                                                            topic, allow_other)
     reqs, block_hints = analysis
     hints.extend(block_hints)
