@@ -24,9 +24,10 @@ _OP_AFTER_RE = re.compile(
     r"\s*(?:[(（]含[)）])?\s*(?:(?P<le>以内|之内|内|以下|及以下|或以下|为限)|(?P<ge>以上|及以上|或以上|及其以上))")
 
 _CAP_RE = re.compile(r"最长|最多")
+# 七天内，…: a deadline that ends its clause, its verb in the next one.
+_DANGLING_RE = re.compile(r"\s*(?:以内|之内|内)\s*")
 # 1小时内实施应急处置: a deadline followed by a verb of its own, which the vocabulary does not
 # know, inherits no metric from the clause before.
-_DANGLING_RE = re.compile(r"\s*(?:以内|之内|内)\s*")
 _OWN_VERB_RE = re.compile(r"\s*(?:以内|之内|内)\s*(?:实施|开展|组织|启动|采取)")
 _TAKEN_RE = re.compile(r"\s*(?:[(（]含[)）])?\s*(?:以内|之内|内)?\s*")
 _PAST_RE = re.compile(r"(?:近|最近|过去|前)\s*$")
