@@ -84,8 +84,18 @@ def _judge(req: Requirement, commitment: Commitment, bid: Bid) -> tuple[str, str
               Verdict.EQUAL: "满足招标要求",
               Verdict.WORSE: f"承诺{commitment.offer}，未达到招标要求的{required_text}",
               Verdict.UNDETERMINED: f"承诺{commitment.offer}与要求的{required_text}计量方式不同"
-                                    "（工作日、月与天），无法确定优劣，请人工确认"}[verdict]
+                                    f"{_why_undetermined(value, required)}，无法确定优劣，请人工确认"}[verdict]
     return VERDICT_STATUS[verdict], reason
+
+
+def _why_undetermined(offer, required) -> str:
+    """The units that keep two quantities from a verdict, as they are: （工作日与日历天）."""
+    units = {getattr(offer, "unit", None), getattr(required, "unit", None)}
+    if "workday" in units:
+        return "（工作日与日历天）"
+    if units & {"month", "year"}:
+        return "（月、年不折算为天）"
+    return ""
 
 
 STATUS_ZH = {"draft": "草稿", "approved": "已审批", "retired": "已停用"}
@@ -104,7 +114,15 @@ def requirement_finding(req: Requirement, commitments: list[Commitment], bid: Bi
     if req.op != "present":
         required = req.quantity()
         fitting = [c for c in candidates if _comparable(c.value, required)]
-        candidates = fitting or candidates
+        if candidates and not fitting:
+            # 备品备件供应不少于8年 against a 12-hour parts delivery: another dimension answers
+            # nothing, and the reason names both quantities as they are.
+            offers = "、".join(dict.fromkeys(c.offer for c in candidates))
+            note = (f"所选条款只承诺了{offers}，与要求的{required.format()}不是同一计量，未响应该要求"
+                    + ("；★实质性要求未响应将导致废标" if req.mandatory else ""))
+            return Finding(kind="requirement", requirement=req, status="未响应", blocking=req.mandatory,
+                           message=note, note=note)
+        candidates = fitting
     if not candidates:
         note = "所选条款均未响应该要求" + ("；★实质性要求未响应将导致废标" if req.mandatory else "")
         return Finding(kind="requirement", requirement=req, status="未响应", blocking=req.mandatory,

@@ -173,6 +173,16 @@ def test_a_row_without_an_item_number_names_where_it_stands(demo, lib, where, la
     assert deviation_rows(check(demo, lib))[0].ref == label
 
 
+def test_a_supply_period_is_not_answered_by_a_delivery_time(demo, lib):
+    """备品备件供应不少于8年 against the demo's 12-hour parts delivery: not the same dimension, so
+    未响应 (blocking when ★), and the reason names both quantities, never 工作日."""
+    demo.requirements.append(Requirement(metric="spare_parts", op=">=", value=8, unit="year", mandatory=True,
+                                         text="★备品备件供应不少于8年"))
+    finding = check(demo, lib).requirement_findings[-1]
+    assert finding.status == "未响应" and finding.blocking
+    assert "8年" in finding.message and "12小时" in finding.message and "工作日" not in finding.message
+
+
 def test_unknown_clause_is_an_error(demo, lib):
     """A bid naming a clause or version that does not exist is a clear error."""
     demo.clauses.append(ClauseChoice(id="no-such-clause", version=1))

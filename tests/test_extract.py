@@ -582,3 +582,52 @@ def test_certified_staff_and_remote_guidance_and_substitute_nouns() -> None:
     assert reqs("无法及时修复的，3日内提供替换装置。") == [("substitute_equipment", "<=", 3, "day", False)]
     assert reqs("终端故障2个工作日内无法修复的，须提供备用终端。") == [
         ("substitute_equipment", "<=", 2, "workday", False)]
+
+
+# ---------------------------------------------------------------- real tenders' wordings
+
+@pytest.mark.parametrize("text, expected", [
+    ("接到报修后24小时维修到位。", [("onsite_arrival", "<=", 24, "hour", False)]),
+    ("接到通知后2小时内响应到位。", [("onsite_arrival", "<=", 2, "hour", False)]),
+    ("须委派技术人员进行现场解决。", [("onsite_arrival", "present", None, None, False)]),
+    ("修复时限：小修1天，中修3天。", [("repair_completion", "<=", 1, "day", False),
+                                   ("repair_completion", "<=", 3, "day", False)]),
+    ("零配件及时供应。", [("spare_parts", "present", None, None, False)]),
+    ("备品备件供应不少于8年。", [("spare_parts", ">=", 8, "year", False)]),
+    ("3小时内电话答复，48小时内到达现场，96小时内更换设备。", [
+        ("response_time", "<=", 3, "hour", False), ("onsite_arrival", "<=", 48, "hour", False),
+        ("replacement_time", "<=", 96, "hour", False)]),
+    ("质保期内必须提供24×7、4小时到达现场的响应服务。", [
+        ("service_hours", ">=", "7x24", None, False), ("onsite_arrival", "<=", 4, "hour", False)]),
+    ("针对业务异常须在15分钟内响应并于1小时内实施应急处置。", [("response_time", "<=", 15, "minute", False)]),
+    ("对于甲方提出的服务需求，应在1-2个工作日内相应并回复。", [("response_time", "<=", 2, "workday", False)]),
+    ("操作系统厂商提供工作日每日不少于8h技术支持服务。", [("service_hours", ">=", "5x8", None, False)]),
+])
+def test_metrics_from_meaning(text, expected) -> None:
+    assert [r for r in reqs(text) if r[0] != "other"] == expected
+
+
+@pytest.mark.parametrize("text", [
+    "并在不晚于故障修复后30分钟内反馈故障结果，3个工作日内提供故障分析报告。",  # reports, not repairs
+    "电缆 YJV5*6（投标人自行勘查现场）",                                   # a cable size
+    "其质量保证期最长为签署验收款支付函后6个月。",                           # a contract's cap
+    "若现场服务人员无法胜任，供应商须在5个工作日内更换。",                   # replacing a worker
+    "书面报告内容应当发现相关漏洞当日到达用户。",                             # a report arrives
+    "供应商对质疑答复不满意的，可以向财政部门投诉，财政部门应在收到投诉后30个工作日内作出处理决定。",
+    "详见《中国联合通信有限公司重庆市分公司代维考核办法》。",                  # a document's title
+    "对队员开展岗前培训，要求队员持证上岗。",                                 # the vendor's own staff
+])
+def test_what_real_tenders_say_that_is_no_after_sales_number(text) -> None:
+    assert [r for r in reqs(text) if r[0] != "other"] == []
+
+
+def test_a_page_number_line_does_not_break_a_sentence() -> None:
+    text = "中标人均应三个工作日内进行处理，并在处理完毕\n\n21\n后三个工作日内以书面形式反馈结果至采购人。"
+    blocks = [b.text for b in extract.text_blocks(text.splitlines())]
+    assert blocks == ["中标人均应三个工作日内进行处理，并在处理完毕后三个工作日内以书面形式反馈结果至采购人。"]
+
+
+def test_a_count_of_posts_and_a_breakdown_of_a_total() -> None:
+    assert reqs("本项目岗位配置建议为 44 个。") == [("staff_count", ">=", 44, "person", False)]
+    assert reqs("管理人员 4 人（项目经理 1 人、办公室主任 1 人、人事兼出纳 1 人）。") == [
+        ("staff_count", ">=", 4, "person", False)]

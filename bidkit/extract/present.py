@@ -39,7 +39,11 @@ _TRAINING_PRESENT_RE = re.compile(r"(?:(?:提供|进行|组织|负责|开展|安
                                   r"|培训(?:甲方|采购人|用户|使用单位|业主|院方|校方|买方))")
 _SPARE_PRESENT_RE = re.compile(
     r"(?:建立|设立|设置|储备|备有|建有|提供|配备|列出|列明|开列)[^，,。；;|]{0,10}?(?:备品备件库|备件库|备品备件|备件中心|"
-    r"备件仓库)")
+    r"备件仓库)|(?:备品备件|备件|零配件|配件|零部件|易损件)[^，,。；;|]{0,6}?(?:供应|供货)(?!商|方|单位)")
+# 委派技术人员进行现场解决 / 派工程师上门维修: someone must come to fix it, at no stated time
+# (not 派技术人员提供现场服务, a service given on site).
+_ONSITE_PRESENT_RE = re.compile(r"(?:委派|派遣|派出|安排|派)[^，,。；;|]{0,12}?(?:人员|工程师|技术员|专人)"
+                                r"[^，,。；;|]{0,8}?(?:现场(?:解决|处理|排除|维修|抢修)|上门(?:维修|处理|抢修))")
 _PERIOD = r"每\s*(?:半|[0-9一二三四五六七八九十两]+\s*个?)?\s*(?:年|季度?|月|周|星期|旬)"
 _VISIT_PRESENT_RE = re.compile(r"(?:定期|定时|不定期|回访制度|建立[^，,。；;|]{0,6}回访|满意度[^，,。；;|]{0,4}回访|"
                                r"回访[^，,。；;|]{0,4}满意度|(?:进行|开展|组织|做好)[^，,。；;|]{0,6}回访|"
@@ -81,6 +85,7 @@ _PRESENT_RULES = (
     ("return_visit", _VISIT_PRESENT_RE),
     ("staff_count", _STAFF_PRESENT_RE),
     ("response_time", _RESPONSE_PRESENT_RE),
+    ("onsite_arrival", _ONSITE_PRESENT_RE),
     ("onsite_arrival", _ARRIVAL_PRESENT_RE),
     ("repair_completion", _REPAIR_PRESENT_RE),
     ("complaint_response", _COMPLAINT_PRESENT_RE),
