@@ -55,6 +55,7 @@ def text_blocks(lines: Iterable[str], file: str = "") -> list[Block]:
     blocks: list[Block] = []
     table: list[list[str]] = []
     table_where: list[Where] = []
+    cleaned: dict[str, str] = {}  # a tender repeats lines (every lot's clauses): clean each once
     for number, line in unwrapped(lines):
         cells = _split_row(line)
         if cells is not None:
@@ -65,7 +66,10 @@ def text_blocks(lines: Iterable[str], file: str = "") -> list[Block]:
         if table:
             blocks.extend(table_blocks(table, table_where))
             table, table_where = [], []
-        blocks.append(Block(clean(line), where=Where(file=file, line=number)))
+        text = cleaned.get(line)
+        if text is None:
+            text = cleaned[line] = clean(line)
+        blocks.append(Block(text, where=Where(file=file, line=number)))
     if table:
         blocks.extend(table_blocks(table, table_where))
     return blocks

@@ -6,7 +6,7 @@ import contextlib
 import gc
 import os
 import re
-from typing import Iterable, Iterator
+from typing import Iterable, Iterator, NamedTuple
 
 from bidkit.errors import ExtractError
 from bidkit.extract.blocks import Block, text_blocks
@@ -161,26 +161,17 @@ def _line(block: Block, outline: Outline, found: list[Found], hints: list, demot
     its ★ and 实质性 words set what is mandatory, then its text is analysed. A `demoted` line
     names a chapter in a sentence (第四章“合同条款”中的…): its 第四章 is no heading."""
     raw = block.text
-    norm = normalise(raw)
-    pos = 0
-    md = MD_HEADING_RE.match(norm)
-    md_level = None
-    if md:
-        md_level, pos = len(md.group(1)), md.end()
-    marks = MARKS_RE.match(norm, pos)
-    star = _marked(marks.group(), outline.marks)
-    pos = marks.end()
-    numbering = item_number(norm, pos)
-    if numbering and demoted and numbering[2] == "chapter":
-        numbering = None
+    # A tender repeats lines (every lot's clauses, running headers): what a line's own text
+    # says is read once a document; only what the outline makes of it is done again.
+    key = (raw, demoted)
+    parsed = outline.parsed.get(key)
+    if parsed is None:
+        parsed = outline.parsed[key] = _parse(raw, outline.marks, demoted)
+    norm, md_level, star, numbering, pos, whole, back, spans, scoring, topic = parsed
+    content = norm[pos:]
     style = ""
     if numbering:
-        label, rank, style, pos = numbering
-        marks = MARKS_RE.match(norm, pos)
-        star = star or _marked(marks.group(), outline.marks)
-        pos = marks.end()
-    content = norm[pos:]
-    whole, back, spans = mandatory_marks(norm, pos, outline.marks)
+        label, rank, style, _end = numbering
 
     heading_level = block.level or md_level
     is_node = numbering is not None or heading_level is not None
@@ -222,11 +213,6 @@ def _line(block: Block, outline: Outline, found: list[Found], hints: list, demot
             base = outline.mandatory() or star or whole
     if back:
         mark_back(found, parent, outline)
-    scoring = awards_points(content)
-    topic = None
-    colon = _TOPIC_RE.match(content)
-    if colon:
-        topic = colon.group(1)
     start, hint_start = len(found), len(hints)
     _analyse(raw[pos:], norm[pos:], pos, base, spans, outline, "", scoring, found, hints, topic=topic,
              allow_other=not (is_node and is_title(content)))
@@ -239,6 +225,47 @@ def _line(block: Block, outline: Outline, found: list[Found], hints: list, demot
         where = DEMANDS
     _sift(found, start, hints, hint_start, where)
     place(found, start, block.where, outline.section())
+
+
+class _Parsed(NamedTuple):
+    """What a line's own text says, whatever stands around it: see `_parse`."""
+
+    norm: str
+    md_level: int | None              # a markdown heading's level
+    star: bool                        # a mandatory mark before the text or its number
+    numbering: tuple[str, float, str, int] | None  # see outline.item_number
+    pos: int                          # where the content starts, after marks and number
+    whole: bool                       # see marks.mandatory_marks
+    back: bool
+    spans: list[tuple[int, int]]
+    scoring: bool                     # a scoring rule (得3分)
+    topic: str | None                 # the topic before a colon (质保期：…)
+
+
+def _parse(raw: str, marks: frozenset[str], demoted: bool) -> _Parsed:
+    """Read a line's markdown level, marks, item number and mandatory phrases (`marks` are the
+    ones this tender's legend makes mandatory; a `demoted` line's 第四章 is no number)."""
+    norm = normalise(raw)
+    pos = 0
+    md = MD_HEADING_RE.match(norm)
+    md_level = None
+    if md:
+        md_level, pos = len(md.group(1)), md.end()
+    lead = MARKS_RE.match(norm, pos)
+    star = _marked(lead.group(), marks)
+    pos = lead.end()
+    numbering = item_number(norm, pos)
+    if numbering and demoted and numbering[2] == "chapter":
+        numbering = None
+    if numbering:
+        lead = MARKS_RE.match(norm, numbering[3])
+        star = star or _marked(lead.group(), marks)
+        pos = lead.end()
+    content = norm[pos:]
+    whole, back, spans = mandatory_marks(norm, pos, marks)
+    colon = _TOPIC_RE.match(content)
+    return _Parsed(norm, md_level, star, numbering, pos, whole, back, spans, awards_points(content),
+                   colon.group(1) if colon else None)
 
 
 # A line that ends on a conjunction (数字人民币运营管理中心有限公司与) goes on in the next line: it is
