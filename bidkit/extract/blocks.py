@@ -11,7 +11,7 @@ from typing import Iterable
 
 from bidkit.extract.marks import LEGEND_RE
 from bidkit.extract.normalise import clean, normalise
-from bidkit.extract.outline import BARE_LABEL_RE, NUMBERING_RE
+from bidkit.extract.outline import BARE_LABEL_RE, NUMBERING_RE, PAGE_NUMBER_RE
 from bidkit.model import Where
 from bidkit.quantity import find_quantities
 
@@ -79,10 +79,6 @@ _SENTENCE_END = "。；;：:！!？?"
 # "1小" / "时内送到": a line that stops inside a quantity continues, however short it is.
 _NUMBER_CUT_RE = re.compile(r"[0-9一二三四五六七八九十两半]\s*(?:个|小|分|工作|工)?$")
 _UNIT_REST_RE = re.compile(r"(?:个|小时|时|分钟|钟|工作日|作日|日|天|月|年|周|人|名)")
-# A page's number on a line of its own (21, - 51 -, — 3 —, 第 3 页 共 9 页, 3/99), which text copied
-# from a PDF leaves inside sentences.
-_PAGE_NUMBER_RE = re.compile(r"\s*(?:[-—–]\s*)?[0-9]{1,4}(?:\s*[-—–])?\s*$|\s*第\s*[0-9]{1,4}\s*页(?:\s*[,，/]?\s*共\s*[0-9]{1,4}\s*页)?\s*$"
-                             r"|\s*[0-9]{1,4}\s*/\s*[0-9]{1,4}\s*$")
 _ITEM_START = "★▲☆|#"
 
 
@@ -100,7 +96,7 @@ def unwrapped(lines: Iterable[str]) -> list[tuple[int, str]]:
     numbered = []
     for n, ln in enumerate(lines, 1):
         text = ln.strip()
-        if text and not _PAGE_NUMBER_RE.match(ln):
+        if text and not PAGE_NUMBER_RE.match(ln):
             numbered.append((n, text))
     if not numbered:
         return []
