@@ -42,7 +42,7 @@ _PRESENT_IF_NO_NUMBER = ("training", "spare_parts", "return_visit", "substitute_
 _Analysis = tuple[tuple[tuple, ...], tuple[tuple[str, str], ...]]
 
 
-def requirements_of(raw: str, norm: str, offset: int, base: bool, spans: list[tuple[int, int]],
+def requirements_of(raw: str, norm: str, base: bool, spans: list[tuple[int, int]],
                     scoring: bool, topic: str | None, allow_other: bool) -> _Analysis:
     """The requirements of one block's content and its scoring hints, before the outline
     places them; see `walk._analyse`."""
@@ -65,8 +65,8 @@ def requirements_of(raw: str, norm: str, offset: int, base: bool, spans: list[tu
             return True
         if not span_starts:
             return False
-        i = bisect.bisect_right(span_starts, at + offset) - 1
-        return i >= 0 and at + offset < span_ends[i]
+        i = bisect.bisect_right(span_starts, at) - 1
+        return i >= 0 and at < span_ends[i]
 
     block_cands: list[tuple[Cand, str]] = []   # (candidate, its source words)
     scoring_text = scoring_rule(raw) if scoring else None

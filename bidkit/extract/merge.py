@@ -138,7 +138,7 @@ def merge(found: list[Found], hints: list[tuple[str, str]]) -> list[Requirement]
             for key, f in merged.items()]
 
 
-def _two_demands(seen: Found, f: Found, verbs: dict | None = None) -> bool:
+def _two_demands(seen: Found, f: Found, verbs: dict) -> bool:
     if f.text in seen.text or seen.text in f.text:
         return False
     if f.metric in DEADLINES and f.op != "present" and not _same_verb(f.metric, seen.text, f.text, verbs):
@@ -151,16 +151,16 @@ def _two_demands(seen: Found, f: Found, verbs: dict | None = None) -> bool:
     return f.where is not None and f.where is seen.where and f.metric in DEADLINES
 
 
-def _same_verb(metric: str, a: str, b: str, verbs: dict | None = None) -> bool:
+def _same_verb(metric: str, a: str, b: str, verbs: dict) -> bool:
     """Whether two texts name the metric with the same word (响应 and 响应时间 do). `verbs`
     keeps the words of each text read, for the next comparison of one merge."""
-    verbs = {} if verbs is None else verbs
-    words_a = verbs.get((metric, a))
-    if words_a is None:
-        words_a = verbs[metric, a] = {t for t, m, _, _ in keyword_matches(normalise(a)) if m == metric}
-    words_b = verbs.get((metric, b))
-    if words_b is None:
-        words_b = verbs[metric, b] = {t for t, m, _, _ in keyword_matches(normalise(b)) if m == metric}
+    def words(text: str) -> set[str]:
+        got = verbs.get((metric, text))
+        if got is None:
+            got = verbs[metric, text] = {t for t, m, _, _ in keyword_matches(normalise(text)) if m == metric}
+        return got
+
+    words_a, words_b = words(a), words(b)
     if not words_a or not words_b:
         return True
     return any(x in y or y in x for x in words_a for y in words_b)

@@ -97,17 +97,15 @@ def _row(block: Block, outline: Outline, found: list[Found], hints: list) -> Non
     text = block.text
     norm = normalise(text)
     whole, _back, spans = mandatory_marks(norm, 0, outline.marks)
-    base = outline.mandatory() or _row_marked(block, outline.marks) or whole
+    marked = _row_marked(block, outline.marks) or whole
+    base = outline.mandatory() or marked
     scoring = block.scoring or awards_points(norm)
     start, hint_start = len(found), len(hints)
     _analyse(text, norm, 0, base, spans, outline, block.label, scoring, found, hints, topic=None)
-    where = _row_place(text, outline.place())
-    if scoring and where in (BOILERPLATE, NEUTRAL):
-        where = DEMANDS  # a scoring table is a place, wherever it stands
-    if where != BOILERPLATE and (_row_marked(block, outline.marks) or whole):
+    where = _scored(_row_place(text, outline.place()), scoring)
+    if where != BOILERPLATE and marked:
         outline.refer(norm)
-    _sift(found, start, hints, hint_start, where)
-    place(found, start, block.where, outline.section())
+    _keep(block, outline, found, start, hints, hint_start, where)
 
 
 def _row_marked(block: Block, marks: frozenset[str]) -> bool:
@@ -129,6 +127,19 @@ def _row_place(text: str, around: str) -> str:
             if here != NEUTRAL:
                 return here
     return around
+
+
+def _scored(where: str, scoring: bool) -> str:
+    """A scoring rule's place: a scoring table is one, wherever it stands."""
+    return DEMANDS if scoring and where in (BOILERPLATE, NEUTRAL) else where
+
+
+def _keep(block: Block, outline: Outline, found: list[Found], start: int, hints: list, hint_start: int,
+          where: str) -> None:
+    """What a block yielded (found[start:], hints[hint_start:]), sifted by its place and placed
+    where the block stands."""
+    _sift(found, start, hints, hint_start, where)
+    place(found, start, block.where, outline.section())
 
 
 def _sift(found: list[Found], start: int, hints: list, hint_start: int, where: str) -> None:
@@ -221,10 +232,7 @@ def _line(block: Block, outline: Outline, found: list[Found], hints: list, demot
     where = outline.place()
     if topic and not is_node:
         where = classify(title_of(topic)) or where  # 质保期：… under 投标人须知前附表
-    if scoring and where in (BOILERPLATE, NEUTRAL):
-        where = DEMANDS
-    _sift(found, start, hints, hint_start, where)
-    place(found, start, block.where, outline.section())
+    _keep(block, outline, found, start, hints, hint_start, _scored(where, scoring))
 
 
 class _Parsed(NamedTuple):
@@ -302,8 +310,8 @@ def _analyse(raw: str, norm: str, offset: int, base: bool, spans: list[tuple[int
     key = (raw, base, spans, scoring, topic, allow_other)
     analysis = outline.analysed.get(key)
     if analysis is None:
-        analysis = outline.analysed[key] = requirements_of(raw, norm, 0, base, spans, scoring,
-                                                           topic, allow_other)
+        analysis = outline.analysed[key] = requirements_of(raw, norm, base, spans, scoring, topic,
+                                                           allow_other)
     reqs, block_hints = analysis
     hints.extend(block_hints)
     if not reqs:
