@@ -111,6 +111,7 @@ def requirement_finding(req: Requirement, commitments: list[Commitment], bid: Bi
         note = "该要求无可比较的指标，请人工确认投标文件已响应"
         return Finding(kind="requirement", requirement=req, status="需人工确认", message=note, note=note)
     candidates = [c for c in commitments if c.metric == req.metric]
+    unanswered = "所选条款均未响应该要求"
     if req.op != "present":
         required = req.quantity()
         fitting = [c for c in candidates if _comparable(c.value, required)]
@@ -118,13 +119,10 @@ def requirement_finding(req: Requirement, commitments: list[Commitment], bid: Bi
             # 备品备件供应不少于8年 against a 12-hour parts delivery: another dimension answers
             # nothing, and the reason names both quantities as they are.
             offers = "、".join(dict.fromkeys(c.offer for c in candidates))
-            note = (f"所选条款只承诺了{offers}，与要求的{required.format()}不是同一计量，未响应该要求"
-                    + ("；★实质性要求未响应将导致废标" if req.mandatory else ""))
-            return Finding(kind="requirement", requirement=req, status="未响应", blocking=req.mandatory,
-                           message=note, note=note)
+            unanswered = f"所选条款只承诺了{offers}，与要求的{required.format()}不是同一计量，未响应该要求"
         candidates = fitting
     if not candidates:
-        note = "所选条款均未响应该要求" + ("；★实质性要求未响应将导致废标" if req.mandatory else "")
+        note = unanswered + ("；★实质性要求未响应将导致废标" if req.mandatory else "")
         return Finding(kind="requirement", requirement=req, status="未响应", blocking=req.mandatory,
                        message=note, note=note)
     judged = sorted(((*_judge(req, c, bid), c) for c in candidates), key=lambda j: STATUS_RANK[j[0]])
