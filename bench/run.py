@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import statistics
 import time
 from pathlib import Path
@@ -152,26 +153,22 @@ def extract_pdf() -> list[dict]:
         return t.user + t.system + t.children_user + t.children_system
 
     extract_file(d3)  # imports and first-call costs are not what a user waits for on the next file
+    runs = [("ours", lambda: extract_file(d3))]
+    if shutil.which("pdftotext"):
+        runs.append(("theirs", pdftotext))
+    else:
+        print("note: pdftotext (poppler-utils) is not installed; no ratio")
     # Interleaved, so that load from other processes hits both alike; medians of wall and CPU time.
-    walls: dict[str, list[float]] = {"ours": [], "theirs": []}
-    cpus: dict[str, list[float]] = {"ours": [], "theirs": []}
-    theirs = None
+    walls: dict[str, list[float]] = {who: [] for who, _ in runs}
+    cpus: dict[str, list[float]] = {who: [] for who, _ in runs}
     for _ in range(7):
-        for who, func in (("ours", lambda: extract_file(d3)), ("theirs", pdftotext)):
-            if who == "theirs" and walls["theirs"] is None:
-                continue
+        for who, func in runs:
             c, start = cpu(), time.perf_counter()
-            try:
-                func()
-            except (OSError, subprocess.CalledProcessError) as exc:
-                print(f"note: pdftotext failed ({exc}); no ratio")
-                walls["theirs"] = None
-                continue
+            func()
             walls[who].append(time.perf_counter() - start)
             cpus[who].append(cpu() - c)
     ours = statistics.median(walls["ours"])
-    if walls["theirs"]:
-        theirs = statistics.median(walls["theirs"])
+    theirs = statistics.median(walls["theirs"]) if "theirs" in walls else None
     corpus = sorted(CORPUS_PDFS.glob("*.pdf"))
     total_pages = sum(pages(p) for p in corpus)
     total = sum(best_of(lambda p=p: extract_file(p), repeat=3) for p in corpus)
