@@ -288,9 +288,9 @@ def _ref(labels: list[str]) -> str:
 
 
 SECTION_MAX = 30
-# A PDF's running header or footer (招标文件, 第 3 页, 共 66 页) read as a title would name the
-# section of every requirement on its page; item lines (质保期：3年) are no section either.
-_RUNNING_RE = re.compile(r"招标文件|采购文件|磋商文件|谈判文件|第\s*\d+\s*页|共\s*\d+\s*页|^\s*-?\s*\d+\s*-?\s*$")
+# A PDF's running header (招标文件) read as a title would name the section of every requirement
+# on its page; item lines (质保期：3年) and page numbers (第 3 页: any digit) are no section either.
+_RUNNING_RE = re.compile(r"招标文件|采购文件|磋商文件|谈判文件")
 _NOT_TITLE_RE = re.compile(r"[，,。；;:：|]|\d")
 # A table's header read as a line (序号 内容) or the end of a parenthesis a PDF wrapped (分)).
 _NO_NAME_RE = re.compile(r"^(?:序号|编号)|^[)）]|[(（][^)）]*$|^[^(（]*[)）]")
