@@ -100,10 +100,20 @@ def final_button(page: Page) -> Locator:
 
 
 def choose(page: Page, combobox: Locator, option: str) -> None:
-    """Pick an option of a st.selectbox (its input, role combobox) by the option's visible text."""
-    combobox.click()
-    page.get_by_role("option", name=option, exact=True).click()
-    settle(page)
+    """Pick an option of a st.selectbox (its input, role combobox) by the option's visible text.
+
+    On a loaded machine a rerun that `settle` did not see start (after typing in another field)
+    can redraw the list under the click, which is then lost and leaves the list open over the
+    page: pick again until the list has closed."""
+    for _ in range(3):
+        combobox.click()
+        page.get_by_role("option", name=option, exact=True).click()
+        settle(page, delay_ms=500)
+        if not page.get_by_role("listbox").count():
+            return
+        page.keyboard.press("Escape")
+        settle(page)
+    pytest.fail(f"the option {option!r} could not be picked: its list stays open")
 
 
 def clause_card(page: Page, section: str, title: str) -> Locator:
