@@ -213,8 +213,10 @@ def test_cache_reparses_only_changed_files(lib_root, monkeypatch):
     """A warm load parses nothing; a touched file is parsed again and its change seen."""
     library.load(lib_root)
     calls = []
-    real = library._parse_file
-    monkeypatch.setattr(library, "_parse_file", lambda root, rel: calls.append(rel) or real(root, rel))
+    from bidkit.library import cache
+
+    real = cache._parse_file
+    monkeypatch.setattr(cache, "_parse_file", lambda root, rel: calls.append(rel) or real(root, rel))
     library.load(lib_root)
     assert calls == []
     path = lib_root / "warranty/warranty-period/v1.yaml"
@@ -236,7 +238,7 @@ def test_parallel_cold_load_gives_the_same_library(lib_root, monkeypatch):
     """Parsing in worker processes (as a large cold load does) yields what a serial parse does."""
     write(lib_root, "warranty/warranty-period/v2.yaml", "id: [\n")
     serial = library.load(lib_root, use_cache=False)
-    monkeypatch.setattr(library, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(library.cache, "PARALLEL_FROM", 1)
     parallel = library.load(lib_root, use_cache=False)
     assert parallel.summary() == serial.summary()
     assert parallel.version("warranty-period", 1) == serial.version("warranty-period", 1)
