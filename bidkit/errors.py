@@ -8,15 +8,21 @@ from __future__ import annotations
 
 
 class BidkitError(Exception):
-    """Something the user gave is wrong; the message says what and where."""
+    """Something the user gave is wrong; the message says what and where.
+
+    `code` and `values` name the problem for a page to word in its own language (ui/messages.py,
+    key "err.<code>"); the English `message` is what the command line prints.
+    """
 
     def __init__(self, message: str, *, file: str | None = None, line: int | None = None,
-                 field: str | None = None):
+                 field: str | None = None, code: str | None = None, **values: object):
         super().__init__(message)
         self.message = message
         self.file = file
         self.line = line
         self.field = field
+        self.code = code
+        self.values = values
 
     def location(self) -> str:
         """'file:line: field' with whatever parts are known."""
@@ -30,6 +36,10 @@ class BidkitError(Exception):
     def __str__(self) -> str:
         where = self.location()
         return f"{where}: {self.message}" if where else self.message
+
+
+class InternalError(BidkitError):
+    """A fault of bidkit itself, not of what the user gave (the command line exits 3)."""
 
 
 class QuantityError(BidkitError):

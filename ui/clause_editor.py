@@ -16,7 +16,7 @@ from bidkit.render_docx import render_docx
 from bidkit.settings import load_settings
 from bidkit.yamlio import validation_problems
 from ui.auth import current_identity, may_review
-from ui.messages import t
+from ui.messages import error_text, t
 from ui.state import folders, shown_errors
 
 SAMPLE_BID = {"bidder": "（投标人）", "hotline": "（服务热线）", "buyer": "（采购人）", "project": "（项目名称）"}
@@ -97,10 +97,10 @@ def edit_panel(lib: Library, entry: ClauseEntry) -> None:
         try:
             version = library.new_version(folders().library, draft, author=author, note=draft.note)
         except ConflictError as exc:
-            st.session_state[f"{prefix}:conflict"] = str(exc)
+            st.session_state[f"{prefix}:conflict"] = error_text(exc)
             st.rerun()
         except LibraryError as exc:
-            st.error(t("error.prefix", message=str(exc)))
+            st.error(t("error.prefix", message=error_text(exc)))
         else:
             st.session_state.pop(f"{prefix}:based_on", None)
             st.session_state.pop(f"{prefix}:conflict", None)

@@ -1,6 +1,8 @@
 """Every label of the app in one table, in Chinese (the default) and English."""
 from __future__ import annotations
 
+from pathlib import PurePath
+
 import streamlit as st
 
 LANGUAGES = {"zh": "中文", "en": "English"}
@@ -209,6 +211,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # errors
     "error.prefix": ("出错了：{message}", "Error: {message}"),
     "error.conflict": ("保存冲突：{message}", "Save conflict: {message}"),
+    "error.where": ("（{where}）", " ({where})"),
+    # core errors by code (BidkitError.code), each with the values the core gives
+    # -- yaml and library files
+    # -- templates and clause text
+    # -- saving and reviewing
+    # -- files, command line and uploads
 }
 
 METRIC_LABELS: dict[str, tuple[str, str]] = {
@@ -238,6 +246,17 @@ def t(key: str, **values) -> str:
     zh, en = MESSAGES[key]
     text = en if lang() == "en" else zh
     return text.format(**values) if values else text
+
+
+def error_text(exc) -> str:
+    """A core error (bidkit.errors.BidkitError) in the page's language: its code's words with its
+    values, else its message; where it is, by file name, line and field, never a server path."""
+    key = f"err.{exc.code}" if getattr(exc, "code", None) else None
+    text = t(key, **exc.values) if key in MESSAGES else exc.message
+    parts = [PurePath(exc.file).name if exc.file else "", f"{exc.line}" if exc.line else "", exc.field or ""]
+    where = ":".join(p for p in parts[:2] if p)
+    where = " ".join(p for p in (where, parts[2]) if p)
+    return text + t("error.where", where=where) if where else text
 
 
 def metric_label(metric: str) -> str:

@@ -18,7 +18,7 @@ from bidkit.errors import BidkitError, ConflictError
 from bidkit.library import Library
 from bidkit.model import Bid, Template
 from bidkit.workspace import PROJECT_ROOT, Folders
-from ui.messages import t
+from ui.messages import error_text, t
 
 DEMO_BID = PROJECT_ROOT / "examples" / "demo-bid.yaml"
 
@@ -77,9 +77,9 @@ def shown_errors():
     try:
         yield
     except ConflictError as exc:
-        st.error(t("error.conflict", message=str(exc)))
+        st.error(t("error.conflict", message=error_text(exc)))
     except BidkitError as exc:
-        st.error(t("error.prefix", message=str(exc)))
+        st.error(t("error.prefix", message=error_text(exc)))
 
 
 def project_root() -> Path:
