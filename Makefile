@@ -5,6 +5,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 PORT ?= 8501
+# The app answers this machine only; `make run HOST=0.0.0.0` serves the network (put sign-in in
+# .streamlit/secrets.toml first: see the README).
+HOST ?= 127.0.0.1
 BID ?= examples/demo-bid.yaml
 
 .PHONY: setup run test bench eval preview house-style clean
@@ -17,7 +20,7 @@ $(STAMP): requirements.txt
 	touch $(STAMP)
 
 run: $(STAMP)
-	$(PY) -m streamlit run app.py --server.port $(PORT) --browser.gatherUsageStats false
+	$(PY) -m streamlit run app.py --server.address $(HOST) --server.port $(PORT) --browser.gatherUsageStats false
 
 test: $(STAMP)
 	$(PY) -m pytest -q -n 2 tests

@@ -1,6 +1,7 @@
 """`python -m bidkit ...`: the command line for scripts, CI pipelines and anyone without a browser.
 
-Exit codes: 0 success, 1 the bid has blocking findings (or a save conflicted), 2 bad input. Errors
+Exit codes: 0 success, 1 the bid has blocking findings (or a save conflicted), 2 bad input, 3 an
+internal error (a fault of bidkit, never of the input; BIDKIT_DEBUG=1 shows its traceback). Errors
 are one line on stderr; the core's BidkitError already says what and where.
 """
 from __future__ import annotations
@@ -8,15 +9,26 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import yaml
 
-from bidkit import bidfile, check, library
-from bidkit.errors import BidkitError, ConflictError
+from bidkit import bidfile, check, library, storage, yamlio
+from bidkit.errors import BidkitError, ConflictError, InternalError, LibraryError
+from bidkit.settings import load_settings, settings_path, sign_in_configured
+from bidkit.userfile import read_user_file
 
-EXIT_OK, EXIT_BLOCKING, EXIT_BAD_INPUT = 0, 1, 2
+EXIT_OK, EXIT_BLOCKING, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
+DEBUG_VARIABLE = "BIDKIT_DEBUG"
+EXIT_CODES = f"""exit codes:
+  0  success
+  1  the bid has blocking findings, or a save conflicted with someone else's
+  2  bad input: the one line on stderr says what is wrong and where (file, line, field)
+  3  an internal error of bidkit; run again with {DEBUG_VARIABLE}=1 for the traceback"""
 
 
 def default_library() -> str:
@@ -50,18 +62,65 @@ def cmd_library_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_library_new_version(args: argparse.Namespace) -> int:
+    author = _person(args.author, "--author")
+    read_user_file(args.file, bidfile.MAX_BYTES, LibraryError)  # a FIFO or a folder, refused before it is opened
     draft = library.read_new_version(args.file)
-    version = library.new_version(_library_dir(args), draft, author=args.author, note=args.note)
+    # The draft's problems (its text, its id, a stale based_on) are the input file's to fix, not
+    # those of the vN.yaml it would have become.
+    would_be = re.compile(rf"(^|/){re.escape(draft.category)}/{re.escape(draft.id)}/v\d+\.yaml$")
+    with _said_against(args.file, lambda exc: exc.file is None or bool(would_be.search(str(exc.file)))):
+        version = library.new_version(_library_dir(args), draft, author=author, note=args.note)
     print(f"saved {version.id} v{version.version} (draft)")
     return EXIT_OK
 
 
 def _review(args: argparse.Namespace, event: str) -> int:
+    reviewer = _person(args.reviewer, "--reviewer")
+    settings = load_settings()
+    if sign_in_configured() and not settings.may_review(reviewer):
+        # The app lets only the listed reviewers review once users sign in; the command line, which
+        # cannot verify anyone, holds the name it is given to the same list.
+        raise BidkitError(f"{reviewer!r} is not one of the reviewers listed in {settings_path().name}; "
+                          "with sign-in configured only they may approve or retire", field="--reviewer",
+                          code="not-a-reviewer", reviewer=reviewer, settings=settings_path().name)
     root = _library_dir(args)
     lib = library.load(root)
-    library.record_review(root, lib, args.clause_id, args.version, event, args.reviewer, args.comment)
-    print(f"{args.clause_id} v{args.version} {event} by {args.reviewer}")
+    library.record_review(root, lib, args.clause_id, args.version, event, reviewer, args.comment)
+    print(f"{args.clause_id} v{args.version} {event} by {reviewer}")
     return EXIT_OK
+
+
+def _person(name: str, option: str) -> str:
+    if not name.strip():
+        raise BidkitError("is empty: give the person's name", field=option, code="name-empty", option=option)
+    return name.strip()
+
+
+@contextmanager
+def _said_against(path: str, belongs: Callable[[BidkitError], bool] = lambda exc: exc.file is None) -> Iterator[None]:
+    """A problem the core finds in what a file gave it (a clause that is not in the library, a
+    draft's text) is said against that file, at the line of the field it names."""
+    try:
+        yield
+    except BidkitError as exc:
+        if belongs(exc):
+            exc.file, exc.line = str(path), _line_of_field(path, exc.field)
+        raise
+
+
+_FIELD_PATH = re.compile(r"[A-Za-z_]\w*(?:\[\d+\])*(?:\.[A-Za-z_]\w*(?:\[\d+\])*)*")
+
+
+def _line_of_field(path: str, field: str | None) -> int | None:
+    """The line of `clauses[3].params` in the YAML file at `path`, or None."""
+    if not field or not _FIELD_PATH.fullmatch(field):
+        return None
+    loc = tuple(int(part) if part.isdigit() else part for part in re.findall(r"\w+", field))
+    try:
+        text = read_user_file(path, bidfile.MAX_BYTES).decode("utf-8-sig")
+    except (BidkitError, UnicodeDecodeError):
+        return None
+    return yamlio.line_of(text, loc) if loc[0] in text else None
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
@@ -92,7 +151,9 @@ _ExtractDumper.add_representer(
 
 def cmd_check(args: argparse.Namespace) -> int:
     bid = bidfile.read(args.bid)
-    result = check.check(bid, library.load(_library_dir(args)))
+    lib = library.load(_library_dir(args))
+    with _said_against(args.bid):
+        result = check.check(bid, lib)
     if args.format == "json":
         _print_json(result.to_json())
     else:
@@ -110,12 +171,13 @@ def cmd_render(args: argparse.Namespace) -> int:
     from bidkit.render_docx import render_docx
 
     bid = bidfile.read(args.bid)
-    chapter = compose(bid, library.load(_library_dir(args)), draft=args.draft)
+    lib = library.load(_library_dir(args))
+    with _said_against(args.bid):
+        chapter = compose(bid, lib, draft=args.draft)
     blocking = chapter.check.blocking
     if blocking and not args.draft:
         names = "; ".join(f.message for f in blocking[:5]) + (" …" if len(blocking) > 5 else "")
-        print(f"blocked: {len(blocking)} blocking findings ({names}); fix them or render with --draft",
-              file=sys.stderr)
+        _say("blocked", f"{len(blocking)} blocking findings ({names}); fix them or render with --draft")
         return EXIT_BLOCKING
     out = Path(args.output)
     if out.suffix.lower() not in (".docx", ".pdf"):
@@ -150,13 +212,12 @@ def write_output(path: Path, data: bytes) -> None:
     """Write a file the user asked for, whole or not at all."""
     if not path.parent.is_dir():
         raise BidkitError("the folder does not exist", file=str(path.parent))
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_bytes(data)
-    tmp.replace(path)
+    storage.write_atomic(path, data)
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m bidkit", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m bidkit", description=__doc__.splitlines()[0],
+                                     epilog=EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     lib = commands.add_parser("library", help="validate the clause library, add versions, review them")
@@ -223,10 +284,29 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.func(args)
     except ConflictError as exc:
-        print(f"conflict: {exc}", file=sys.stderr)
+        _say("conflict", exc)
         return EXIT_BLOCKING
+    except InternalError as exc:
+        _say("internal error", f"{exc}; please report it")
+        return EXIT_INTERNAL
     except BidkitError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        _say("error", exc)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # The reader of our output (`| head`) has gone: nothing is wrong, and nothing more to say.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
+    except Exception as exc:  # MemoryError and RecursionError too: a crash is never exit 1 or 2
+        if os.environ.get(DEBUG_VARIABLE):
+            raise
+        detail = str(exc).strip()
+        _say("internal error", f"{type(exc).__name__}{': ' + detail[:200] if detail else ''} (a fault of "
+                               f"bidkit, not of your input; run again with {DEBUG_VARIABLE}=1 for details)")
+        return EXIT_INTERNAL
+
+
+def _say(kind: str, text: object) -> None:
+    """One line on stderr, whatever the message holds, so a script can read it as one."""
+    print(f"{kind}: " + " ".join(str(text).splitlines()), file=sys.stderr)

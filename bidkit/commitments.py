@@ -109,8 +109,8 @@ def resolve_clause(choice: ClauseChoice, lib: Library, bid: Bid, index: int) -> 
         resolved.problems.append((name, f"{name} is not a parameter of {resolved.ref}"))
     try:
         resolved.text = templating.render(version.text, {**bid_variables(bid), **render_values})
-    except templating.RENDER_ERRORS as exc:
-        resolved.render_error = f"{resolved.ref}: {exc}"
+    except templating.RENDER_ERRORS as exc:  # any failure of the clause's text: a finding, never a crash
+        resolved.render_error = f"{resolved.ref}: {exc.message}"
     return resolved
 
 

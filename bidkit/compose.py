@@ -17,11 +17,27 @@ CHINESE_DIGITS = "零一二三四五六七八九"
 
 
 def chinese_ordinal(n: int) -> str:
-    """1 -> 一, 10 -> 十, 12 -> 十二, 21 -> 二十一 (section numbers up to 99)."""
-    if n < 10:
-        return CHINESE_DIGITS[n]
-    tens, ones = divmod(n, 10)
-    return (CHINESE_DIGITS[tens] if tens > 1 else "") + "十" + (CHINESE_DIGITS[ones] if ones else "")
+    """1 -> 一, 10 -> 十, 12 -> 十二, 21 -> 二十一, 101 -> 一百零一, 110 -> 一百一十, 10000 -> 一万:
+    any count of sections or clauses, as people write the numbers."""
+    text = _chinese_numeral(n)
+    return text[1:] if text.startswith("一十") else text  # 十二, but 一百一十二
+
+
+def _chinese_numeral(n: int) -> str:
+    if n >= 10_000:
+        size, word = (100_000_000, "亿") if n >= 100_000_000 else (10_000, "万")
+        high, low = divmod(n, size)
+        rest = ("零" if low < size // 10 else "") + _chinese_numeral(low) if low else ""
+        return _chinese_numeral(high) + word + rest
+    text, gap = "", False
+    for size, word in ((1000, "千"), (100, "百"), (10, "十"), (1, "")):
+        digit, n = divmod(n, size)
+        if digit:
+            text += ("零" if gap else "") + CHINESE_DIGITS[digit] + word
+            gap = False
+        elif text:
+            gap = True  # a zero inside the number is said once: 一千零一
+    return text or CHINESE_DIGITS[0]
 
 
 def heading_number(level: int, n: int) -> str:

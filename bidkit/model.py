@@ -11,7 +11,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from bidkit.quantity import Quantity, ServiceHours, parse_quantity, parse_service_hours
+from bidkit.quantity import UNITS, Quantity, ServiceHours, parse_quantity, parse_service_hours
 from bidkit.errors import QuantityError
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -204,6 +204,9 @@ class Review(Strict):
     reviewer: str = Field(min_length=1)
     at: datetime
     comment: str = ""
+    # True only when the app recorded it for a reviewer signed in (st.login); a name typed in the
+    # app or given on the command line is taken on trust, and this says so.
+    verified: bool = False
 
     _id = field_validator("id")(check_id)
 
@@ -269,10 +272,15 @@ class Requirement(Strict):
             return self
         if self.value is None:
             raise ValueError(f"op {self.op} needs a value; use op 'present' when the tender gives no number")
-        if self.metric == "service_hours":
-            parse_service_hours(str(self.value))
-        elif self.metric != "other" and not self.unit:
-            raise ValueError(f"value {self.value} needs a unit (minute, hour, day, workday, month, year, person, times)")
+        if self.metric not in ("service_hours", "other"):
+            if not self.unit:
+                raise ValueError(f"value {self.value} needs a unit ({', '.join(UNITS)})")
+            if self.unit not in UNITS:
+                raise ValueError(f"unknown unit {self.unit!r}: use one of {', '.join(UNITS)}")
+        try:
+            self.quantity()
+        except QuantityError as exc:  # a ValueError, so that the error names this field and line
+            raise ValueError(exc.message) from None
         return self
 
     def quantity(self) -> Quantity | ServiceHours | None:

@@ -24,6 +24,7 @@ from docx.opc.exceptions import PackageNotFoundError
 from bidkit import docx_xml
 from bidkit.compose import Chapter, Closing, Heading, Paragraph, Table, Tracked
 from bidkit.errors import RenderError
+from bidkit.userfile import read_user_file
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_HOUSE_STYLE = ROOT / "templates" / "house-style.docx"
@@ -56,6 +57,8 @@ CELL_MARGINS = 216  # Word's default left + right cell margins, in twips
 _KIND_NAMES = {_PARAGRAPH: "paragraph", _CHARACTER: "character", _TABLE: "table"}
 
 DRAFT_MARK = "草稿"
+MAX_PROPERTY_CHARS = 255  # python-docx refuses a longer core property (ValueError)
+MAX_STYLE_BYTES = 20 * 1024 * 1024  # our house style is 14 KB; room for logos, not for a library of them
 TOC_TITLE = "目　录"
 TOC_LEVELS = (1, 2)
 TOC_INSTRUCTION = r'TOC \o "1-2" \h \z \u'
@@ -125,10 +128,14 @@ def open_house_style(style_path: str | Path | None = None) -> Document:
     path = Path(style_path) if style_path is not None else DEFAULT_HOUSE_STYLE
     shown = _shown(path)
     try:
-        doc = docx.Document(str(path))
+        data = read_user_file(path, MAX_STYLE_BYTES, RenderError)
+    except RenderError as exc:
+        raise RenderError(f"house style {shown} cannot be opened: {exc.message}", code=exc.code,
+                          **exc.values) from None
+    try:
+        doc = docx.Document(io.BytesIO(data))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        reason = "it does not exist" if not path.exists() else f"it is not a Word .docx file ({exc})"
-        raise RenderError(f"house style {shown} cannot be opened: {reason}") from None
+        raise RenderError(f"house style {shown} cannot be opened: it is not a Word .docx file ({exc})") from None
     check_house_style(doc, shown)
     return doc
 
@@ -151,6 +158,13 @@ def _shown(path: Path) -> str:
 
 def _clean(text: object) -> str:
     return docx_xml.strip_illegal_xml_chars(str(text))
+
+
+def _property(text: object) -> str:
+    """A document property (title, subject, author) as python-docx takes it: at most
+    MAX_PROPERTY_CHARS, cut with an ellipsis; the chapter itself keeps the whole text."""
+    text = _clean(text)
+    return text if len(text) <= MAX_PROPERTY_CHARS else text[:MAX_PROPERTY_CHARS - 1] + "…"
 
 
 def _heading_style(level: int) -> str:
@@ -304,10 +318,10 @@ def _fill_footers(doc: Document) -> None:
 
 def _set_properties(doc: Document, chapter: Chapter) -> None:
     props = doc.core_properties
-    props.title = _clean(chapter.title)
-    props.subject = _clean(f"{chapter.project} {chapter.project_number}".strip())
+    props.title = _property(chapter.title)
+    props.subject = _property(f"{chapter.project} {chapter.project_number}".strip())
     props.keywords = "草稿" if chapter.draft else ""
     bidder = next((b.bidder for b in chapter.blocks if isinstance(b, Closing)), "")
-    props.author = _clean(bidder)
-    props.last_modified_by = _clean(bidder)
+    props.author = _property(bidder)
+    props.last_modified_by = _property(bidder)
     props.comments = "由 bidkit 生成"

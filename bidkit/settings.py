@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import os
+import tomllib
 from pathlib import Path
 
 from pydantic import Field, field_validator
@@ -15,8 +16,10 @@ from pydantic import Field, field_validator
 from bidkit import yamlio
 from bidkit.errors import BidkitError
 from bidkit.model import Strict
+from bidkit.userfile import read_user_file
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+MAX_SETTINGS_BYTES = 1024 * 1024  # a list of reviewers; the shipped file is 240 bytes
 
 
 class Settings(Strict):
@@ -44,8 +47,34 @@ def load_settings(path: Path | None = None) -> Settings:
     path = path or settings_path()
     if not path.exists():
         return Settings()
-    text = path.read_text(encoding="utf-8")
+    try:
+        text = read_user_file(path, MAX_SETTINGS_BYTES).decode("utf-8")
+    except UnicodeDecodeError:
+        raise BidkitError("is not UTF-8 text", file=str(path), code="not-utf8") from None
     settings, problems = yamlio.parse_model(text, Settings)
     if settings is None:
         raise BidkitError(problems[0].message, file=str(path), line=problems[0].line)
     return settings
+
+
+def secrets_files() -> list[Path]:
+    """Where Streamlit reads its secrets by default: the user's, then the app folder's."""
+    return list(dict.fromkeys([Path.home() / ".streamlit" / "secrets.toml",
+                               Path.cwd() / ".streamlit" / "secrets.toml",
+                               PROJECT_ROOT / ".streamlit" / "secrets.toml"]))
+
+
+def sign_in_configured(files: list[Path] | None = None) -> bool:
+    """True when the secrets have an [auth] section, so that the app signs users in (ui/auth.py):
+    then only the reviewers listed in the settings may review, in the app or on the command line."""
+    for path in secrets_files() if files is None else files:
+        if not path.exists():
+            continue
+        try:
+            secrets = tomllib.loads(read_user_file(path, MAX_SETTINGS_BYTES).decode("utf-8"))
+        except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+            # refused rather than read as "no sign-in", which would let anyone review
+            raise BidkitError(f"is not a valid TOML file ({exc})", file=str(path), code="secrets-invalid") from None
+        if "auth" in secrets:
+            return True
+    return False

@@ -6,6 +6,7 @@ changed since it was opened; a deleted template is moved aside, never erased.
 """
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 from dataclasses import dataclass
@@ -18,10 +19,15 @@ from pydantic import BaseModel
 from bidkit import bidfile, storage
 from bidkit.errors import BidError
 from bidkit.model import Bid, Template
+from bidkit.userfile import read_user_file
 
 M = TypeVar("M", bound=BaseModel)
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SAFE_NAME = re.compile(r"[^\w\u4e00-\u9fff-]+")
+MAX_STEM_CHARS = 80   # what a folder listing shows whole
+# A file name is at most 255 bytes, and a Chinese character takes 3 (some 4): 80 of them fit,
+# with room for ".yaml".
+MAX_STEM_BYTES = 240
 
 
 @dataclass(frozen=True)
@@ -54,15 +60,25 @@ class Saved:
 
 
 def file_stem(name: str) -> str:
-    """A file name from a user's title (Chinese kept, path characters dropped)."""
+    """A file name from a user's title (Chinese kept, path characters dropped).
+
+    A long title is cut to MAX_STEM_CHARS characters and MAX_STEM_BYTES bytes and ends with a
+    digest of the whole, so two titles that differ only past the cut keep files of their own; a
+    stem given again is returned as it is, so a saved bid saves back to its own file.
+    """
     stem = SAFE_NAME.sub("-", name.strip()).strip("-")
     if not stem:
         raise BidError("needs a name with at least one letter, digit or Chinese character", field="name")
-    return stem[:80]
+    if len(stem) <= MAX_STEM_CHARS and len(stem.encode()) <= MAX_STEM_BYTES:
+        return stem
+    tag = "-" + hashlib.sha256(stem.encode()).hexdigest()[:8]
+    cut = stem[:MAX_STEM_CHARS - len(tag)].encode()[:MAX_STEM_BYTES - len(tag)].decode("utf-8", "ignore")
+    return cut.rstrip("-") + tag
 
 
 def _read(path: Path, model: type[M]) -> Saved:
-    data = path.read_bytes()
+    # (a FIFO or a huge file dropped into a shared folder must not hang or swamp the listing)
+    data = read_user_file(path, bidfile.MAX_BYTES, BidError)
     text = bidfile.decode(data, str(path))
     parsed = bidfile.parse(text, model, path.name)
     modified = datetime.fromtimestamp(path.stat().st_mtime, timezone.utc).astimezone()
@@ -116,7 +132,9 @@ def delete_template(folders: Folders, path: Path) -> Path:
     trash = folders.workspace / "trash"
     trash.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
-    target = trash / f"{path.stem}.{stamp}.yaml"
+    # the stamp must fit beside the longest stem within a file name's 255 bytes
+    stem = path.stem.encode()[:255 - len(stamp) - len("..yaml")].decode("utf-8", "ignore")
+    target = trash / f"{stem}.{stamp}.yaml"
     os.replace(path, target)
     return target
 

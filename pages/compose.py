@@ -1,6 +1,7 @@
 """编写 Compose: start a bid, fill in its details and clauses, see the findings and the preview, download."""
 from __future__ import annotations
 
+import math
 from dataclasses import replace
 
 import streamlit as st
@@ -11,6 +12,7 @@ from bidkit.library import Library
 from bidkit.model import Bid, ClauseChoice, Office, StaffMember
 from bidkit.render_docx import render_docx
 from bidkit.render_html import render_html
+from bidkit.userfile import MB
 from ui.messages import t
 from ui.state import folders, get_bid, get_library, key, load_template, set_bid, shown_errors
 from ui.upgrades import describe, upgrade_notice
@@ -40,9 +42,12 @@ def start_panel() -> None:
                 set_bid(Bid(), "new-bid")
                 st.rerun()
         with tab_upload:
-            upload = st.file_uploader(t("compose.upload"), type=["yaml", "yml"], key="start:upload")
+            upload = st.file_uploader(t("compose.upload"), type=["yaml", "yml"], key="start:upload",
+                                      max_upload_size=math.ceil(bidfile.MAX_BYTES / MB))
             if upload is not None and st.button(t("compose.load"), key="start:upload:load"):
                 with shown_errors():
+                    # the browser holds to the limit above, but a request can come from elsewhere
+                    bidfile.check_size(upload.size, upload.name)
                     bid = bidfile.parse(bidfile.decode(upload.getvalue(), upload.name), Bid, upload.name)
                     set_bid(bid, upload.name.rsplit(".", 1)[0])
                     st.rerun()
@@ -115,7 +120,11 @@ def clause_editor(bid: Bid, lib: Library) -> None:
         st.button(t("compose.add"), key=key("add_button"), on_click=_add, args=(lib,))
     missing = [c for c in bid.clauses if c.id not in lib.clauses or c.version not in lib.clauses[c.id].versions]
     for choice in missing:
-        st.error(t("error.prefix", message=f"{choice.id} v{choice.version} is not in the library"))
+        entry = lib.clauses.get(choice.id)
+        message = (t("err.version-missing", id=choice.id, version=choice.version,
+                     have="、".join(f"v{n}" for n in entry.versions)) if entry
+                   else t("err.clause-missing", id=choice.id))
+        st.error(t("error.prefix", message=message))
     by_category: dict[str, list[int]] = {}
     for index, choice in enumerate(bid.clauses):
         if choice not in missing:

@@ -10,7 +10,7 @@ from bidkit.library import ClauseEntry, Library
 from bidkit.model import METRICS
 from bidkit.settings import load_settings
 from ui.clause_editor import diff_panel, edit_panel, render_with_defaults, review_panel
-from ui.messages import metric_label, t
+from ui.messages import error_text, metric_label, t
 from ui.state import folders, get_library, shown_errors
 
 STATUSES = ["approved", "draft", "retired"]
@@ -47,7 +47,7 @@ def versions_panel(entry: ClauseEntry) -> None:
     try:
         st.info(render_with_defaults(entry.versions[number]))
     except templating.RENDER_ERRORS as exc:
-        st.error(str(exc))
+        st.error(error_text(exc))
 
 
 def clause_detail(lib: Library, entry: ClauseEntry, uses: int, stale: bool, stale_days: int) -> None:

@@ -10,6 +10,7 @@ import streamlit as st
 from pydantic import ValidationError
 
 from bidkit import extract
+from bidkit.errors import BidkitError
 from bidkit.model import METRICS, Requirement, Where
 from ui.evidence import section_counts, several_files, where_label
 from ui.messages import lang, metric_label, op_label, t, unit_label
@@ -43,7 +44,11 @@ def extraction_panel() -> list[Requirement] | None:
         st.warning(t("tender.empty"))
         return None
     with st.status(t("tender.extracting"), expanded=False) as status:
-        found = extract_upload(upload.name, upload.getvalue()) if upload is not None else extract.extract_text(text)
+        try:
+            found = extract_upload(upload.name, upload.getvalue()) if upload is not None else extract.extract_text(text)
+        except BidkitError:
+            status.update(label=t("tender.failed"), state="error")  # the error itself shows below, once
+            raise
         status.update(label=t("tender.found", n=len(found)) if found else t("tender.nothing"), state="complete")
     bid = get_bid()
     bid.requirements = found if mode == t("tender.replace") else bid.requirements + found

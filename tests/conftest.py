@@ -37,6 +37,12 @@ def demo_bid_with_warranty(tmp_path: Path, warranty: str) -> Path:
     return path
 
 
+@pytest.fixture(autouse=True)
+def _own_cache(tmp_path_factory, monkeypatch) -> None:
+    """Library caches of the tests' throwaway libraries go to a temporary folder, not the user's."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.getbasetemp() / "cache"))
+
+
 @pytest.fixture
 def app_env(tmp_path: Path, monkeypatch) -> Path:
     """The app run on its own workspace, a copy of the shipped templates and the shipped library."""

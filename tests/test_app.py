@@ -243,3 +243,20 @@ def test_broken_template_file_is_listed_not_fatal(folders):
     at = open_page("templates")
     assert "通用设备·基础承诺" in texts(at)
     assert any("坏模板.yaml" in w.value for w in at.warning)
+
+
+def test_a_bid_upload_over_its_limit_is_refused_unread(monkeypatch):
+    """The bid upload holds to bidfile.MAX_BYTES, not the tenders' 200 MB: refused by its size,
+    said with one decimal, before its bytes are copied out and decoded."""
+    read = []
+    real_decode = bidfile.decode
+    monkeypatch.setattr(bidfile, "decode", lambda data, name: read.append(name) or real_decode(data, name))
+    at = open_page()
+    assert at.file_uploader(key="start:upload").proto.max_upload_size_mb == 2
+    big = b"project: x\n" + b"#" * int(2.05 * 1024 * 1024)
+    at.file_uploader(key="start:upload").upload("big.yaml", big, "application/x-yaml").run()
+    next(b for b in at.button if b.key == "start:upload:load").click().run()
+    assert not at.exception
+    assert any("big.yaml" in e.value and "2.1 MB" in e.value for e in at.error), [e.value for e in at.error]
+    assert "big.yaml" not in read
+    assert at.session_state["bid"].project != "x"

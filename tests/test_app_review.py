@@ -153,3 +153,29 @@ def test_retired_version_in_a_bid_is_named(lib_root, tmp_path, monkeypatch):
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     at.run()
     assert any("warranty-period" in w.value and "已停用" in w.value for w in at.warning)
+
+
+def test_a_review_records_whether_the_reviewer_signed_in(lib_root, tmp_path, monkeypatch):
+    """Signed in (st.login) as a listed reviewer: the event says verified; a typed name does not."""
+    from ui import auth, clause_editor
+    from ui.auth import Identity
+
+    (tmp_path / "settings.yaml").write_text("reviewers: [legal@example.com]\n", encoding="utf-8")
+    signed_in = Identity("周律师", "legal@example.com", True)
+    monkeypatch.setattr(auth, "auth_configured", lambda: True)
+    monkeypatch.setattr(auth, "current_identity", lambda: signed_in)
+    monkeypatch.setattr(clause_editor, "current_identity", lambda: signed_in)
+    at = library_page("complaint-handling", name="")
+    at.selectbox(key="review:complaint-handling:version:2").set_value(2)
+    at.button(key="review:complaint-handling:record").click().run()
+    assert not at.exception
+    review = library.load(lib_root).clause("complaint-handling").reviews[2][0]
+    assert (review.reviewer, review.verified) == ("legal@example.com", True)
+
+
+def test_a_review_by_a_typed_name_is_not_verified(lib_root):
+    at = library_page("complaint-handling", name="周律师")
+    at.selectbox(key="review:complaint-handling:version:2").set_value(2)
+    at.button(key="review:complaint-handling:record").click().run()
+    review = library.load(lib_root).clause("complaint-handling").reviews[2][0]
+    assert (review.reviewer, review.verified) == ("周律师", False)

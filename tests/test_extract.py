@@ -419,7 +419,7 @@ def test_a_huge_text_is_refused_before_reading(tmp_path: Path, monkeypatch) -> N
     monkeypatch.setattr(Path, "read_bytes", lambda self: pytest.fail("read a 50 MB text"))
     with pytest.raises(ExtractError) as info:
         extract_file(path)
-    assert "50 MB, over the 20 MB limit" in str(info.value) and "huge.txt" in str(info.value)
+    assert "50.0 MB, over the 20.0 MB limit" in str(info.value) and "huge.txt" in str(info.value)
 
 
 def test_extract_text_refuses_what_is_not_text() -> None:

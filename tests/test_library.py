@@ -209,31 +209,6 @@ def test_replace_atomic_detects_concurrent_change(tmp_path):
     assert path.read_bytes() == b"b"
 
 
-def test_cache_reparses_only_changed_files(lib_root, monkeypatch):
-    """A warm load parses nothing; a touched file is parsed again and its change seen."""
-    library.load(lib_root)
-    calls = []
-    from bidkit.library import cache
-
-    real = cache._parse_file
-    monkeypatch.setattr(cache, "_parse_file", lambda root, rel: calls.append(rel) or real(root, rel))
-    library.load(lib_root)
-    assert calls == []
-    path = lib_root / "warranty/warranty-period/v1.yaml"
-    path.write_text(GOOD.format(n=1).replace("质保期承诺", "质保承诺"), encoding="utf-8")
-    os.utime(path, ns=(1, 1))
-    lib = library.load(lib_root)
-    assert calls == ["warranty/warranty-period/v1.yaml"]
-    assert lib.version("warranty-period", 1).title == "质保承诺"
-
-
-def test_corrupt_cache_is_ignored(lib_root):
-    """A damaged cache file is rebuilt, never trusted."""
-    library.load(lib_root)
-    (lib_root / library.CACHE_NAME).write_bytes(b"garbage")
-    assert library.load(lib_root).issues == []
-
-
 def test_parallel_cold_load_gives_the_same_library(lib_root, monkeypatch):
     """Parsing in worker processes (as a large cold load does) yields what a serial parse does."""
     write(lib_root, "warranty/warranty-period/v2.yaml", "id: [\n")

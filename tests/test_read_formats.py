@@ -306,3 +306,128 @@ def test_a_normal_docx_passes_the_package_check(tmp_path: Path) -> None:
     with zipfile.ZipFile(path, "a", compression=zipfile.ZIP_DEFLATED) as z:
         z.writestr("word/media/logo.png", os.urandom(2 * 1024 * 1024))     # an image: barely compressible
     assert any(b.kind == "row" for b in read_tender(path))
+
+
+# ---------------------------------------------------------------- .docx parts python-docx parses
+
+_W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_MAIN_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
+_HEADER_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.header+xml"
+_BODY_START = f'<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="{_W_NS}"><w:body>'.encode()
+_BODY_END = b"</w:body></w:document>"
+_PARAGRAPH = "<w:p><w:r><w:t>质保期不少于3年</w:t></w:r></w:p>".encode()
+
+
+def _word_package(path: Path, body, main: str = "word/document.xml", parts: dict | None = None) -> Path:
+    """A minimal Word package: its main part at `main` holding `body` (bytes, or chunks of bytes
+    written as they come), plus `parts` {name: (content type, bytes)}."""
+    parts = parts or {}
+    overrides = "".join(f'<Override PartName="/{n}" ContentType="{t}"/>' for n, (t, _) in parts.items())
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as z:
+        z.writestr("[Content_Types].xml",
+                   '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/'
+                   '2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-'
+                   'package.relationships+xml"/><Default Extension="png" ContentType="image/png"/>'
+                   f'<Override PartName="/{main}" ContentType="{_MAIN_TYPE}"/>{overrides}</Types>')
+        z.writestr("_rels/.rels",
+                   '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/'
+                   'package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/'
+                   f'officeDocument/2006/relationships/officeDocument" Target="{main}"/></Relationships>')
+        with z.open(main, "w", force_zip64=True) as out:
+            out.write(_BODY_START)
+            for chunk in [body] if isinstance(body, bytes) else body:
+                out.write(chunk)
+            out.write(_BODY_END)
+        for name, (_, data) in parts.items():
+            z.writestr(name, data)
+    return path
+
+
+def _paragraphs(megabytes: int):
+    chunk = _PARAGRAPH * 10_000
+    return (chunk for _ in range(megabytes * 1024 * 1024 // len(chunk)))
+
+
+def _nested(depth: int) -> bytes:
+    """Tables in cells, `depth` deep: under 1 MB, so no compression ratio is checked."""
+    return b"<w:tbl><w:tr><w:tc>" * depth + _PARAGRAPH + b"</w:tc></w:tr></w:tbl>" * depth
+
+
+ADDRESS_SPACE = 1536 * 1024 * 1024  # a parse past the limits would need several times this
+
+
+def _limited() -> None:
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_AS, (ADDRESS_SPACE, ADDRESS_SPACE))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+
+
+@pytest.mark.parametrize("body, says", [
+    (lambda: _paragraphs(300), f"unpack to more than {read_docx.MAX_DOCX_XML // 1024 // 1024} MB (the limit)"),
+    (lambda: _nested(20_000), "nests its XML deeper than the XML parser allows"),
+], ids=["300 MB of paragraphs", "nested 20,000 deep"])
+def test_docx_xml_bombs_are_refused_in_bounded_memory(tmp_path: Path, body, says: str) -> None:
+    import subprocess
+    import sys
+
+    path = _word_package(tmp_path / "bomb.docx", body())
+    assert path.stat().st_size < 4 * 1024 * 1024  # packed under the 200:1 ratio, as a crafted bomb is
+    root = Path(__file__).resolve().parent.parent
+    run = subprocess.run([sys.executable, "-m", "bidkit", "extract", str(path)], cwd=root, capture_output=True,
+                         text=True, timeout=120, preexec_fn=_limited)
+    assert run.returncode == 2, run.stderr
+    assert len(run.stderr.strip().splitlines()) == 1 and "Traceback" not in run.stderr
+    assert says in run.stderr
+
+
+@pytest.mark.parametrize("main, parts, largest", [
+    ("word/document.xml", {}, "word/document.xml"),
+    # the content types decide what python-docx parses, not the name
+    ("word/media/image1.png", {}, "word/media/image1.png"),
+    ("word/document.xml", {f"word/header{i}.xml": (_HEADER_TYPE, _PARAGRAPH * 14_000) for i in range(1, 4)},
+     "word/header1.xml"),
+], ids=["one big document", "a document named as an image", "parts adding up"])
+def test_docx_xml_parts_over_the_limit_are_refused(tmp_path: Path, monkeypatch, main: str, parts: dict,
+                                                   largest: str) -> None:
+    monkeypatch.setattr(read_docx, "MAX_DOCX_XML", 1024 * 1024)
+    body = _PARAGRAPH * (28_000 if not parts else 100)   # 1.2 MB, or 4 KB beside 3 x 0.6 MB
+    path = _word_package(tmp_path / "big.docx", body, main=main, parts=parts)
+    with pytest.raises(ExtractError) as info:
+        read_tender(path)
+    assert info.value.code == "docx-xml-too-big" and info.value.values["part"] == largest
+    assert "unpack to more than 1 MB (the limit)" in str(info.value)
+
+
+def test_docx_images_are_not_counted_as_xml(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr(read_docx, "MAX_DOCX_XML", 1024 * 1024)
+    path = _word_package(tmp_path / "photo.docx", _PARAGRAPH * 100,
+                         parts={"word/media/photo.png": ("image/png", os.urandom(3 * 1024 * 1024))})
+    read_docx.check_package(path, "photo.docx")
+
+
+CORPUS_DOCX = sorted((Path(__file__).resolve().parents[2] / "shared" / "tenders" / "documents").glob("*.docx"))
+
+
+@pytest.mark.skipif(not CORPUS_DOCX, reason="the tender corpus is absent")
+@pytest.mark.parametrize("path", CORPUS_DOCX, ids=lambda p: p.name)
+def test_real_tenders_are_far_below_the_docx_xml_limit(path: Path, monkeypatch) -> None:
+    monkeypatch.setattr(read_docx, "MAX_DOCX_XML", read_docx.MAX_DOCX_XML // 16)
+    read_docx.check_package(path, path.name)
+
+
+def test_docx_styles_are_looked_up_once_each(tmp_path: Path, monkeypatch) -> None:
+    """python-docx searches all the styles of a document on every lookup: 300 paragraphs in two
+    styles cost two lookups, not 600."""
+    from docx import Document
+    from docx.parts.document import DocumentPart
+
+    doc = Document()
+    for i in range(300):
+        doc.add_paragraph(f"第{i}条 质保期不少于3年", style="List Number" if i % 2 else None)
+    doc.save(tmp_path / "many.docx")
+    calls = []
+    get_style = DocumentPart.get_style
+    monkeypatch.setattr(DocumentPart, "get_style", lambda self, *a: calls.append(a) or get_style(self, *a))
+    assert len(read_tender(tmp_path / "many.docx")) == 300
+    assert len(calls) == 2

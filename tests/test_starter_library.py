@@ -63,7 +63,7 @@ def test_texts_render_with_defaults_and_hold_no_placeholder(lib):
         for v in entry.versions.values():
             values = {n: s.parse_value(s.default) for n, s in v.params.items() if s.default is not None}
             text = templating.render(v.text, {**bid, **values})
-            assert not PLACEHOLDER.search(text), (v.id, v.version)
+            assert not PLACEHOLDER.search(text) and not templating.TEMPLATE_MARK.search(text), (v.id, v.version)
 
 
 def test_defaults_lie_within_bounds(lib):

@@ -7,7 +7,7 @@ import streamlit as st
 import yaml
 from pydantic import ValidationError
 
-from bidkit import library, templating
+from bidkit import library, templating, yamlio
 from bidkit.diff import diff_versions, redline_chapter
 from bidkit.errors import ConflictError, LibraryError
 from bidkit.library import ClauseEntry, Library
@@ -16,27 +16,24 @@ from bidkit.render_docx import render_docx
 from bidkit.settings import load_settings
 from bidkit.yamlio import validation_problems
 from ui.auth import current_identity, may_review
-from ui.messages import error_text, t
+from ui.messages import coded_text, error_text, t
 from ui.state import folders, shown_errors
-
-SAMPLE_BID = {"bidder": "（投标人）", "hotline": "（服务热线）", "buyer": "（采购人）", "project": "（项目名称）"}
 
 
 def render_with_defaults(version: ClauseVersion | NewVersion) -> str:
-    values = {name: spec.parse_value(spec.default) for name, spec in version.params.items()
-              if spec.default is not None}
-    return templating.render(version.text, {**SAMPLE_BID, **values})
+    """The text with the defaults (a stand-in where a parameter has none) and sample bid details."""
+    values, _others = templating.sample_values(version.params)
+    return templating.render(version.text, {**templating.SAMPLE_BID, **values})
 
 
 def _draft_from_form(entry: ClauseEntry, based_on: int, prefix: str) -> tuple[NewVersion | None, list[str]]:
     """The edited version as the user has it now, and every problem with it."""
     params_text = st.session_state.get(f"{prefix}:params", "")
-    try:
-        params = yaml.safe_load(params_text) or {}
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        return None, [t("edit.params_yaml", line=(mark.line + 1) if mark else "?",
-                        problem=getattr(exc, "problem", None) or exc)]
+    # the same guarded reader as every YAML file: depth and alias bombs are refused, never expanded
+    params, problems = yamlio.load_mapping(params_text) if params_text.strip() else ({}, [])
+    if problems:
+        problem = problems[0]
+        return None, [t("edit.params_yaml", line=problem.line or "?", problem=coded_text(problem))]
     try:
         draft = NewVersion(id=entry.id, category=entry.category, based_on=based_on,
                            title=st.session_state.get(f"{prefix}:title", ""),
@@ -44,13 +41,8 @@ def _draft_from_form(entry: ClauseEntry, based_on: int, prefix: str) -> tuple[Ne
                            text=st.session_state.get(f"{prefix}:text", ""))
     except ValidationError as exc:
         return None, [p.message for p in validation_problems("", exc)]
-    problems = [i.message for i in library.template_issues("", "", draft)]
-    if not problems:
-        try:
-            render_with_defaults(draft)
-        except templating.RENDER_ERRORS as exc:
-            problems.append(f"text: {exc}")
-    return draft, problems
+    # rendered with the defaults and each extreme value, as saving will: a problem shows before the click
+    return draft, [error_text(p) for p in templating.clause_problems(draft.text, draft.params, render_samples=True)]
 
 
 def _load_into_form(prefix: str, version: ClauseVersion, keep_text: bool = False) -> None:
@@ -143,7 +135,7 @@ def review_panel(lib: Library, entry: ClauseEntry) -> None:
         if st.button(t("review.record"), key=f"review:{entry.id}:record", disabled=not allowed, type="primary"):
             who = current_identity()
             library.record_review(folders().library, lib, entry.id, number, event,
-                                  who.email or who.name, comment)
+                                  who.email or who.name, comment, verified=who.signed_in)
             st.session_state.library_message = t("review.recorded", id=entry.id, version=number,
                                                  event=t("review." + event))
             st.rerun()

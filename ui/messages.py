@@ -88,6 +88,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "tender.extracting": ("正在提取招标要求…", "Extracting requirements…"),
     "tender.found": ("找到 {n} 项售后服务要求", "Found {n} after-sales requirements"),
     "tender.nothing": ("没有找到售后服务要求", "No after-sales requirements found"),
+    "tender.failed": ("无法读取招标文件", "The tender cannot be read"),
     "tender.empty": ("请先粘贴文字或上传文件", "Paste text or upload a file first"),
     "tender.table": ("要求列表（可编辑：增加、删除、修改、切换★）", "Requirements (edit, add, delete, toggle ★)"),
     "tender.replace": ("替换现有要求", "Replace the current requirements"),
@@ -214,9 +215,42 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "error.where": ("（{where}）", " ({where})"),
     # core errors by code (BidkitError.code), each with the values the core gives
     # -- yaml and library files
+    "err.yaml-too-deep": ("YAML 嵌套超过 {limit} 层的上限", "YAML is nested deeper than the {limit}-level limit"),
+    "err.yaml-too-many-nodes": ("YAML 含有超过 {limit:,} 个值的上限（别名每重复一次都计入）", "YAML holds over {limit:,} values, the limit (each repeat of an alias counts)"),
+    "err.yaml-alias-loop": ("别名 *{anchor} 指向包含它自身的节点（循环引用）", "alias *{anchor} refers to a node that contains it (a loop)"),
     # -- templates and clause text
+    "err.template-syntax": ("模板语法错误：{problem}", "template syntax error: {problem}"),
+    "err.template-construct": ("条款文本中不能使用“{construct}”：条款只能印出参数值（{{{{ 参数 }}}}、{{{{ 参数 | number }}}}），并用 {{% if %}} … {{% endif %}} 选择文字",
+                               "'{construct}' is not allowed in clause text: a clause may only print values ({{{{ name }}}}, {{{{ name | number }}}}) and choose text with {{% if %}} ... {{% endif %}}"),
+    "err.template-nesting": ("嵌套超过 {limit} 层的上限", "nested deeper than the {limit}-level limit"),
+    "err.template-tokens": ("一个表达式超过 {limit} 个词元的上限", "an expression is longer than the {limit}-token limit"),
+    "err.template-number": ("数字 {number}… 超过 {limit} 位的上限", "the number {number}… is longer than the {limit}-character limit"),
+    "err.template-undeclared": ("使用了 {{{{ {name} }}}}，但没有声明参数 {name}", "uses {{{{ {name} }}}} but no parameter '{name}' is declared"),
+    "err.template-mark": ("“{value}”含有模板标记“{mark}”：参数值原样印出，不会作为模板执行", "'{value}' contains template markup '{mark}': a value is printed as written, never run as a template"),
+    "err.template-render": ("条款文本无法生成：{problem}", "cannot be rendered: {problem}"),
+    "err.template-render-with": ("参数 {name} 取 {value} 时条款文本无法生成：{problem}", "cannot be rendered with {name} = {value}: {problem}"),
+    "err.template-text-too-long": ("条款文本超过 {limit:,} 字的上限", "is over the {limit:,}-character limit"),
+    "err.template-too-long": ("生成的条款文本超过 {limit:,} 字的上限", "renders to over the {limit:,}-character limit"),
+    "err.clause-missing": ("条款库中没有条款 {id}", "clause {id} is not in the library"),
+    "err.version-missing": ("条款 {id} 没有第 {version} 版（现有 {have}）", "clause {id} has no version {version} (it has {have})"),
     # -- saving and reviewing
+    "err.library-id-taken": ("编号 {id} 已被分类 {category} 中的条款使用；编号在整个条款库中必须唯一，请换一个编号", "{id} is already the id of a clause in category {category}; ids are unique across the library: choose another id"),
+    "err.library-symlink": ("{path} 是符号链接：不会通过链接写入，请换成文件夹本身", "{path} is a symbolic link; nothing is written through links: replace it with the folder itself"),
     # -- files, command line and uploads
+    "err.file-missing": ("找不到该文件", "file not found"),
+    "err.file-unreadable": ("无法读取：{reason}", "cannot be read: {reason}"),
+    "err.file-folder": ("这是文件夹，不是文件", "is a folder, not a file"),
+    "err.file-special": ("不是普通文件（管道、套接字或设备？）：请提供保存在磁盘上的文件", "is not a regular file (a pipe, socket or device?); give a file saved on disk"),
+    "err.file-too-big": ("文件大小 {size}，超过 {limit} 的上限", "is {size}, over the {limit} limit"),
+    "err.bid-too-big": ("文件大小 {size}，超过投标文件 {limit} 的上限", "is {size}, over the {limit} limit of a bid file"),
+    "err.not-utf8": ("不是 UTF-8 文本", "is not UTF-8 text"),
+    "err.text-encoding": ("文本既不是 UTF-8，也不是 GBK/GB18030 或 Big5 中文：请另存为 UTF-8 后重试", "the text is neither UTF-8 nor GBK/GB18030 nor Big5 Chinese; save it as UTF-8 and try again"),
+    "err.name-empty": ("{option} 为空：请填写姓名", "{option} is empty: give the person's name"),
+    "err.not-a-reviewer": ("{reviewer} 不在 {settings} 所列的审核人中；启用登录后只有他们可以审批或停用", "{reviewer} is not one of the reviewers listed in {settings}; with sign-in configured only they may approve or retire"),
+    "err.secrets-invalid": ("不是有效的 TOML 文件", "is not a valid TOML file"),
+    "err.docx-xml-too-big": ("该 .docx 的正文和格式（XML 部件，最大的是 {part}）解压后超过 {limit} 的上限：请提供 PDF 版招标文件，或只把相关章节另存为 .docx",
+                             "the .docx's text and formatting (its XML parts; the largest is {part}) unpack to more than {limit} (the limit): give the tender as PDF, or only the chapters that matter as a .docx"),
+    "err.docx-xml-too-deep": ("该 .docx 的 XML 嵌套层数超过解析器允许的深度：不是正常的 Word 文档", "the .docx nests its XML deeper than the XML parser allows; it is not a normal Word document"),
 }
 
 METRIC_LABELS: dict[str, tuple[str, str]] = {
@@ -248,14 +282,19 @@ def t(key: str, **values) -> str:
     return text.format(**values) if values else text
 
 
+def coded_text(problem) -> str:
+    """A core problem (an error or a yamlio.Problem) in the page's language: its code's words with
+    its values, else its English message."""
+    key = f"err.{problem.code}" if getattr(problem, "code", None) else None
+    return t(key, **problem.values) if key in MESSAGES else problem.message
+
+
 def error_text(exc) -> str:
-    """A core error (bidkit.errors.BidkitError) in the page's language: its code's words with its
-    values, else its message; where it is, by file name, line and field, never a server path."""
-    key = f"err.{exc.code}" if getattr(exc, "code", None) else None
-    text = t(key, **exc.values) if key in MESSAGES else exc.message
-    parts = [PurePath(exc.file).name if exc.file else "", f"{exc.line}" if exc.line else "", exc.field or ""]
-    where = ":".join(p for p in parts[:2] if p)
-    where = " ".join(p for p in (where, parts[2]) if p)
+    """A core error (bidkit.errors.BidkitError) in the page's language, with where it is: file name,
+    line and field, never a server path."""
+    where = ":".join(p for p in (PurePath(exc.file).name if exc.file else "", str(exc.line or "")) if p)
+    where = " ".join(p for p in (where, exc.field or "") if p)
+    text = coded_text(exc)
     return text + t("error.where", where=where) if where else text
 
 

@@ -6,12 +6,13 @@ grouped into row blocks, whose ★ / 实质性 column and scoring header (评分
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import Iterable
+from dataclasses import dataclass, replace
+from typing import Iterable, Iterator
 
 from bidkit.extract.marks import LEGEND_RE
 from bidkit.extract.normalise import clean, normalise
 from bidkit.extract.outline import BARE_LABEL_RE, NUMBERING_RE, PAGE_NUMBER_RE
+from bidkit.extract.sentences import SENTENCE_RE
 from bidkit.model import Where
 from bidkit.quantity import find_quantities
 
@@ -33,6 +34,38 @@ class Block:
     scoring: bool = False
     label: str = ""
     where: Where | None = None
+
+
+# A line, paragraph or row longer than this has lost its line breaks (a tender saved as one line,
+# a document in one paragraph): it is read sentence by sentence, as if broken at each sentence's
+# end, so that no rule ever looks at more than a sentence and the work grows with the length.
+MAX_BLOCK_CHARS = 5_000
+# A sentence of such a block longer than this is cut at its last comma, colon, 、 or cell before
+# the limit, else at the limit.
+MAX_PIECE_CHARS = 500
+_PIECE_CUTS = "，,：:、|"
+
+
+def bounded(blocks: Iterable[Block]) -> Iterator[Block]:
+    """The blocks, each one longer than MAX_BLOCK_CHARS cut into its sentences (each a block
+    of the same kind and place)."""
+    for block in blocks:
+        if len(block.text) <= MAX_BLOCK_CHARS:
+            yield block
+            continue
+        for piece in _pieces(block.text):
+            yield replace(block, text=piece)
+
+
+def _pieces(text: str) -> Iterator[str]:
+    for sentence in SENTENCE_RE.finditer(text):
+        start, end = sentence.span()
+        while end - start > MAX_PIECE_CHARS:
+            cut = max(text.rfind(ch, start + 1, start + MAX_PIECE_CHARS) for ch in _PIECE_CUTS) + 1
+            cut = cut if cut > start + 1 else start + MAX_PIECE_CHARS
+            yield text[start:cut]
+            start = cut
+        yield text[start:end]
 
 
 _MD_RULE_RE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")

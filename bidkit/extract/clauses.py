@@ -104,7 +104,11 @@ def requirements_of(raw: str, norm: str, base: bool, spans: list[tuple[int, int]
             if ci and ki == kj and qi == qj and norm[c0 - 1] in ":：" \
                     and _ELSEWHERE_RE.match(norm, c0, c1):
                 # 故障修复时限：详见考核管理办法 — the tender sets the time elsewhere: present.
-                topic = [k for k in keywords if clauses[ci - 1][0] <= k.start < c0 and k.metric in DEADLINES]
+                # (the keywords of the clause before: back from ki, not a search of the block)
+                first = ki
+                while first and keywords[first - 1].start >= clauses[ci - 1][0]:
+                    first -= 1
+                topic = [k for k in keywords[first:ki] if k.metric in DEADLINES]
                 if topic and _TIME_NOUN_RE.search(norm, clauses[ci - 1][0], c0):
                     c = Cand(topic[-1].metric, "present", None, None, clauses[ci - 1][0], c1)
                     block_cands.append((c, clean_text(raw[clauses[ci - 1][0]:c1])))
@@ -213,10 +217,15 @@ _POSTS_RE = re.compile(r"岗位[^，,。；;|0-9]{0,8}?(?<![0-9])([0-9]{1,4})\s*
 
 
 def _with_posts(norm: str, raw: str, quantities: list) -> list:
-    taken = [(q.start, q.end) for q in quantities]
-    extra = [QuantityMatch(m.start(1), m.end(), raw[m.start(1):m.end()], Quantity(int(m.group(1)), "person"))
-             for m in _POSTS_RE.finditer(norm)
-             if not any(s < m.end() and m.start(1) < e for s, e in taken)]
+    # The quantities are in text order and never overlap: the last one starting before a post's
+    # count ends is the only one that can overlap it.
+    starts = [q.start for q in quantities]
+    extra = []
+    for m in _POSTS_RE.finditer(norm):
+        i = bisect.bisect_left(starts, m.end()) - 1
+        if i < 0 or quantities[i].end <= m.start(1):
+            extra.append(QuantityMatch(m.start(1), m.end(), raw[m.start(1):m.end()],
+                                       Quantity(int(m.group(1)), "person")))
     return sorted(quantities + extra, key=lambda q: q.start) if extra else quantities
 
 

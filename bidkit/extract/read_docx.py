@@ -1,13 +1,15 @@
 """A .docx tender -> blocks: paragraphs with their Word list numbers and heading levels, and
 tables as row blocks; each block knows its paragraph (or table and row) in the body.
 
-Before parsing, the package is checked from its zip directory alone: a renamed .doc/.wps or a
-zip bomb is refused with one clear line."""
+Before parsing, the package is checked from its zip directory (and its list of content types)
+alone: a renamed .doc/.wps or a zip bomb is refused with one clear line."""
 from __future__ import annotations
 
+import posixpath
 import re
 import zipfile
 from pathlib import Path
+from typing import NamedTuple
 
 from bidkit.errors import ExtractError
 from bidkit.extract.normalise import clean
@@ -19,6 +21,12 @@ MAX_DOCX_UNCOMPRESSED = 500 * 1024 * 1024   # all members together, uncompressed
 MAX_DOCX_RATIO = 200                        # uncompressed / compressed size of one member ...
 RATIO_CHECK_FROM = 1024 * 1024              # ... of this size or more (tiny parts compress well)
 MAX_DOCX_MEMBERS = 20_000                   # members in the package
+# What python-docx parses into a tree (the text, styles, numbering, headers, relationships...),
+# all parts together, uncompressed. Parsing and reading take up to 30 times the XML (32 MB of
+# paragraphs: 0.95 GB), so this keeps a .docx under 1 GB; a real tender has 35 to 70 bytes of XML
+# a character of text, so this still holds 500,000 characters (the tenders seen: under 1 MB).
+# Images and embedded files are never parsed.
+MAX_DOCX_XML = 32 * 1024 * 1024
 
 _OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _RENAMED_DOC = ("this is a Word 97-2003 .doc (or WPS) file renamed to .docx; open it in Word or "
@@ -34,11 +42,15 @@ def docx_blocks(path: Path, name: str) -> list[Block]:
 
         document = docx.Document(str(path))
     except Exception as exc:  # python-docx raises KeyError, ValueError, PackageNotFoundError ...
+        if "Excessive depth" in str(exc):  # lxml refuses elements nested past its own limit
+            raise ExtractError("the .docx nests its XML deeper than the XML parser allows; it is not a "
+                               "normal Word document", file=name, code="docx-xml-too-deep") from None
         raise ExtractError(f"is not a readable .docx file ({type(exc).__name__}); open it in Word "
                            "and save it again", file=name) from None
     blocks: list[Block] = []
     body = document.element.body
     numbering = _ListNumbers(document)
+    styles = _Styles()
     file = path.name
     paragraphs = tables = 0
     for child in body.iterchildren():
@@ -46,8 +58,9 @@ def docx_blocks(path: Path, name: str) -> list[Block]:
         if tag == "p":
             paragraphs += 1
             para = Paragraph(child, document)
-            level = _heading_level(para)
-            number = numbering.label(para)
+            style = styles.of(para)
+            level = style.level
+            number = numbering.label(para, style)
             where = Where(file=file, paragraph=paragraphs)
             for i, line in enumerate(para.text.splitlines()):
                 if line.strip():
@@ -72,8 +85,8 @@ def docx_blocks(path: Path, name: str) -> list[Block]:
 
 
 def check_package(path: Path, name: str) -> None:
-    """Refuse what is no Word package, from its first bytes and its zip directory alone: a
-    renamed .doc/.wps (OLE2), another Office file, a zip bomb."""
+    """Refuse what is no Word package, from its first bytes, its zip directory and its content
+    types alone: a renamed .doc/.wps (OLE2), another Office file, a zip bomb."""
     with open(path, "rb") as fh:
         head = fh.read(8)
     if head == _OLE2_MAGIC:
@@ -100,6 +113,7 @@ def check_package(path: Path, name: str) -> None:
                     raise ExtractError(f"the .docx part {info.filename[:60]!r} is compressed more than "
                                        f"{MAX_DOCX_RATIO}:1 (the limit); it is not a normal Word "
                                        "document (a zip bomb?)", file=name)
+            _check_xml_parts(package, members, name)
             names = {info.filename for info in members}
             main = _main_part(package, names)
             if "word/document.xml" in names or (main in names and not main.startswith(("xl/", "ppt/"))):
@@ -115,6 +129,52 @@ def check_package(path: Path, name: str) -> None:
                            ".docx or .pdf", file=name)
     if any("wps" in n or "kso" in n for n in lower):
         raise ExtractError(_RENAMED_DOC, file=name)
+
+
+_CONTENT_TYPES = "[Content_Types].xml"
+_TYPES_NS = "{http://schemas.openxmlformats.org/package/2006/content-types}"
+
+
+def _check_xml_parts(package: zipfile.ZipFile, members: list[zipfile.ZipInfo], name: str) -> None:
+    """Refuse a package whose XML parts (those python-docx parses) unpack to more than
+    MAX_DOCX_XML together. A part is XML by its content type, whatever its name ends with."""
+    sizes = {info.filename: info.file_size for info in members}
+    if sizes.get(_CONTENT_TYPES, 0) > MAX_DOCX_XML:
+        _xml_too_big(name, _CONTENT_TYPES)
+    types = _content_types(package) if _CONTENT_TYPES in sizes else {}
+    parsed = [n for n in sizes if n.lower().endswith((".xml", ".rels"))
+              or _content_type(types, n).lower().endswith("xml")]
+    if sum(sizes[n] for n in parsed) > MAX_DOCX_XML:
+        _xml_too_big(name, max(parsed, key=sizes.__getitem__))
+
+
+def _xml_too_big(name: str, part: str) -> None:
+    limit = f"{MAX_DOCX_XML // 1024 // 1024} MB"
+    raise ExtractError(f"the .docx's text and formatting (its XML parts; the largest is {part[:60]!r}) "
+                       f"unpack to more than {limit} (the limit): give the tender as PDF, or only the "
+                       "chapters that matter as a .docx", file=name, code="docx-xml-too-big", limit=limit,
+                       part=part[:60])
+
+
+def _content_types(package: zipfile.ZipFile) -> dict[str, str]:
+    """[Content_Types].xml as python-docx reads it: "/part" (lower case) and ".ext" -> type;
+    empty when it cannot be read (python-docx then refuses the package)."""
+    from lxml import etree
+
+    try:
+        root = etree.fromstring(package.read(_CONTENT_TYPES), etree.XMLParser(resolve_entities=False))
+    except Exception:  # malformed, encrypted, a bad CRC
+        return {}
+    types = {}
+    for node in root.iterchildren(f"{_TYPES_NS}Override", f"{_TYPES_NS}Default"):
+        key = node.get("PartName") or "." + (node.get("Extension") or "")
+        types[key.lower()] = node.get("ContentType") or ""
+    return types
+
+
+def _content_type(types: dict[str, str], member: str) -> str:
+    part = "/" + member
+    return types.get(part.lower()) or types.get(posixpath.splitext(part)[1].lower(), "")
 
 
 _OFFICE_DOCUMENT_RE = re.compile(
@@ -186,10 +246,12 @@ class _ListNumbers:
             if ref is not None:
                 self.levels[num.get(f"{_W}numId")] = abstract.get(ref.get(f"{_W}val"), {})
 
-    def label(self, para) -> str:
-        """The rendered number of a list paragraph followed by a space, or ""."""
+    def label(self, para, style: _Style) -> str:
+        """The rendered number of a list paragraph (of that style) followed by a space, or ""."""
+        if style.broken:
+            return ""
         try:
-            num_id, ilvl = self._num_pr(para)
+            num_id, ilvl = self._num_pr(para, style)
             if num_id is None or num_id not in self.levels:
                 return ""
             fmt, text, start = self.levels[num_id].get(ilvl, ("decimal", "", 1))
@@ -211,8 +273,8 @@ class _ListNumbers:
             return ""
 
     @staticmethod
-    def _num_pr(para) -> tuple[str | None, int]:
-        for holder in (para._p, getattr(para.style, "element", None) if para.style is not None else None):
+    def _num_pr(para, style: _Style) -> tuple[str | None, int]:
+        for holder in (para._p, style.element):
             ppr = holder.find(f"{_W}pPr") if holder is not None else None
             numpr = ppr.find(f"{_W}numPr") if ppr is not None else None
             if numpr is not None:
@@ -228,12 +290,42 @@ class _ListNumbers:
 _HEADING_STYLE_RE = re.compile(r"^(?:Heading|标题)\s*(\d)$", re.I)
 
 
-def _heading_level(para) -> int | None:
+class _Style(NamedTuple):
+    """What a paragraph's style says: its heading level, its element (which may hold a list
+    number), and whether python-docx failed to read it (then the paragraph has no number)."""
+
+    level: int | None
+    element: object | None
+    broken: bool
+
+
+class _Styles:
+    """python-docx looks a paragraph's style up among all the styles of the document on every
+    call (half a millisecond): a document has few styles and many paragraphs, so each style id is
+    read once."""
+
+    def __init__(self) -> None:
+        self.by_id: dict[str | None, _Style] = {}
+
+    def of(self, para) -> _Style:
+        style_id = para._p.style
+        known = self.by_id.get(style_id)
+        if known is None:
+            known = self.by_id[style_id] = _read_style(para)
+        return known
+
+
+def _read_style(para) -> _Style:
     try:
-        style = para.style.name if para.style is not None else ""
+        style = para.style
+    except Exception:  # a style the document defines wrongly
+        return _Style(None, None, True)
+    element = getattr(style, "element", None) if style is not None else None
+    try:
+        name = style.name if style is not None else ""
     except Exception:  # a style id the document does not define
-        return None
-    m = _HEADING_STYLE_RE.match(style or "")
+        return _Style(None, element, False)
+    m = _HEADING_STYLE_RE.match(name or "")
     if m:
-        return int(m.group(1))
-    return 1 if (style or "").lower() == "title" else None
+        return _Style(int(m.group(1)), element, False)
+    return _Style(1 if (name or "").lower() == "title" else None, element, False)

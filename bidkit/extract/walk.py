@@ -9,7 +9,7 @@ import re
 from typing import Iterable, Iterator, NamedTuple
 
 from bidkit.errors import ExtractError
-from bidkit.extract.blocks import Block, text_blocks
+from bidkit.extract.blocks import Block, bounded, text_blocks
 from bidkit.extract.clauses import requirements_of
 from bidkit.extract.marks import SCOPE_FORWARD_RE, mandatory_marks, mark_back
 from bidkit.extract.merge import Found, merge, place
@@ -76,7 +76,7 @@ def requirements_json(reqs: Iterable[Requirement]) -> dict:
 def extract_blocks(blocks: Iterable[Block]) -> list[Requirement]:
     """Read the legends of the marks (★, ▲…) first, wherever they stand; then walk the blocks
     in order, keeping the outline and the place each stands in, and collect the requirements."""
-    blocks = [b for b in blocks if b.kind != "header" and b.text.strip()]
+    blocks = [b for b in bounded(blocks) if b.kind != "header" and b.text.strip()]
     skipped, demoted = not_headings([b.text if b.kind != "row" else None for b in blocks])
     outline = Outline(marks=read_legend(b.text for b in blocks),
                       substantive=substantive_sections(b.text for b in blocks))

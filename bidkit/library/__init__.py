@@ -4,15 +4,13 @@ Layout (DESIGN.md): <category>/_category.yaml, <category>/<id>/vN.yaml (immutabl
 <category>/<id>/vN.<event>.yaml (immutable review events). Loading never stops at a broken file:
 each problem becomes a LibraryIssue with its file, line and field, and the rest loads.
 
-Reopening a large library is fast because each file's parsed result is cached (keyed by its size
-and modification time) in `.bidkit-index.marshal` at the library's root; only changed files are
-parsed again.
+Reopening a large library is fast because each file's parsed result is cached in the user's own
+cache folder (see cache.py); only changed files are parsed again.
 """
-from bidkit.library.cache import CACHE_NAME
 from bidkit.library.entries import ClauseEntry, Library, LibraryIssue, Versions
 from bidkit.library.files import template_issues
 from bidkit.library.load import change_stamp, load
 from bidkit.library.write import new_version, read_new_version, record_review
 
-__all__ = ["CACHE_NAME", "ClauseEntry", "Library", "LibraryIssue", "Versions", "change_stamp", "load",
+__all__ = ["ClauseEntry", "Library", "LibraryIssue", "Versions", "change_stamp", "load",
            "new_version", "read_new_version", "record_review", "template_issues"]

@@ -2,7 +2,7 @@
 events, and the problems found while loading."""
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -14,7 +14,12 @@ from bidkit.model import Category, ClauseVersion, Review, Status
 if TYPE_CHECKING:
     from bidkit.library.cache import _Parsed
 
-EVENT_ORDER = {"approved": 0, "retired": 1}
+
+def status_of(events: Iterable[str]) -> Status:
+    """A version's status from the kinds of its review events: retired is final, whatever the clocks
+    of those who recorded them said; else approved once approved; else draft."""
+    kinds = set(events)
+    return "retired" if "retired" in kinds else "approved" if "approved" in kinds else "draft"
 
 
 @dataclass(frozen=True)
@@ -30,7 +35,7 @@ class LibraryIssue:
 
 
 class Versions(Mapping[int, ClauseVersion]):
-    """A clause's versions by number, each unpickled from the cache on first use."""
+    """A clause's versions by number, each validated from its cached JSON on first use."""
 
     def __init__(self) -> None:
         self._parsed: dict[int, "_Parsed"] = {}
@@ -64,11 +69,9 @@ class ClauseEntry:
     reviews: dict[int, list[Review]] = field(default_factory=dict)
 
     def status(self, version: int) -> Status:
-        """A version's status is its latest review event, or draft where there is none."""
-        events = self.reviews.get(version) or []
-        if not events:
-            return "draft"
-        return max(events, key=lambda r: (r.at, EVENT_ORDER[r.event])).event
+        """A version's status is its latest review event (retired can only follow approved), or
+        draft where there is none."""
+        return status_of(r.event for r in self.reviews.get(version, ()))
 
     def latest(self) -> ClauseVersion:
         return self.versions[max(self.versions)]
@@ -97,7 +100,8 @@ class Library:
         try:
             return self.clauses[clause_id]
         except KeyError:
-            raise BidError(f"clause {clause_id!r} is not in the library at {self.root}") from None
+            raise BidError(f"clause {clause_id!r} is not in the library at {self.root}", code="clause-missing",
+                           id=clause_id) from None
 
     def version(self, clause_id: str, version: int) -> ClauseVersion:
         entry = self.clause(clause_id)
@@ -105,7 +109,8 @@ class Library:
             return entry.versions[version]
         except KeyError:
             have = ", ".join(f"v{n}" for n in sorted(entry.versions))
-            raise BidError(f"clause {clause_id!r} has no version {version} (it has {have})") from None
+            raise BidError(f"clause {clause_id!r} has no version {version} (it has {have})", code="version-missing",
+                           id=clause_id, version=version, have=have) from None
 
     def status(self, clause_id: str, version: int) -> Status:
         return self.clause(clause_id).status(version)

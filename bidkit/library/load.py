@@ -3,10 +3,11 @@ with what only shows across files (duplicate ids, orphan reviews, missing catego
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 from bidkit.errors import LibraryError
-from bidkit.library.cache import CACHE_NAME, _Parsed, _parse_all, _read_cache, _write_cache
+from bidkit.library.cache import _Parsed, _parse_all, _read_cache, _store, cache_file
 from bidkit.library.entries import ClauseEntry, Library, LibraryIssue
 from bidkit.library.files import _library_files
 
@@ -16,11 +17,13 @@ def load(root: str | Path, use_cache: bool = True) -> Library:
     root = Path(root)
     if not root.is_dir():
         raise LibraryError("is not a folder (set --library or BIDKIT_LIBRARY)", file=str(root))
-    cache_path = root / CACHE_NAME
-    cached = _read_cache(cache_path) if use_cache else {}
+    cache_path = cache_file(root) if use_cache else None
+    cached = _read_cache(cache_path, root) if cache_path else {}
     files: dict[str, _Parsed] = {}
     todo = []
-    for rel, stamp in _library_files(root):
+    walk_issues: list[LibraryIssue] = []
+    walk_started_ns = time.time_ns()
+    for rel, stamp in _library_files(root, walk_issues):
         hit = cached.get(rel)
         if hit is not None and hit.stamp == stamp:
             files[rel] = hit
@@ -28,9 +31,11 @@ def load(root: str | Path, use_cache: bool = True) -> Library:
             todo.append((rel, stamp))
     for (rel, _stamp), parsed in zip(todo, _parse_all(root, todo)):
         files[rel] = parsed
-    if use_cache and (todo or len(files) != len(cached)):
-        _write_cache(cache_path, files)
-    return _assemble(root, files)
+    if cache_path and (todo or len(files) != len(cached)):
+        _store(cache_path, root, files, cached, walk_started_ns)
+    lib = _assemble(root, files)
+    lib.issues.extend(walk_issues)
+    return lib
 
 
 def _assemble(root: Path, files: dict[str, _Parsed]) -> Library:

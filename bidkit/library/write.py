@@ -2,23 +2,28 @@
 created exclusively, so two writers racing for one name cannot both win."""
 from __future__ import annotations
 
+import os
 from datetime import datetime, timezone
 from pathlib import Path
 
-import yaml
-
-from bidkit import yamlio
+from bidkit import templating, yamlio
 from bidkit.errors import ConflictError, LibraryError
-from bidkit.library.entries import Library
-from bidkit.library.files import VERSION_FILE, template_issues
+from bidkit.library.entries import Library, status_of
+from bidkit.library.files import EVENT_FILE, VERSION_FILE, _template_line
 from bidkit.model import ID_PATTERN, ClauseVersion, NewVersion, Review
-from bidkit.storage import create_exclusive
+from bidkit.storage import create_exclusive, locked
 
 
 def _clause_dir(root: Path, category: str, clause_id: str) -> Path:
+    """The clause's folder; never through a link, which could lead out of the library (and which
+    the loader does not follow, so what was written there would not load)."""
     for value in (category, clause_id):
         if not ID_PATTERN.match(value):
             raise LibraryError(f"{value!r} may hold only lower-case letters, digits and hyphens", field="id")
+    for rel in (category, f"{category}/{clause_id}"):
+        if (root / rel).is_symlink():
+            raise LibraryError("is a symbolic link; nothing is written through links: replace it with "
+                               "the folder itself", file=rel, code="library-symlink", path=rel)
     return root / category / clause_id
 
 
@@ -26,6 +31,23 @@ def _versions_on_disk(folder: Path) -> list[int]:
     if not folder.is_dir():
         return []
     return sorted(int(m.group(1)) for p in folder.iterdir() if (m := VERSION_FILE.match(p.name)))
+
+
+def _events_on_disk(folder: Path, version: int) -> list[str]:
+    """The kinds of review events of `version` that are in the folder now, loaded or not."""
+    return [m.group(2) for p in folder.iterdir()
+            if (m := EVENT_FILE.match(p.name)) and int(m.group(1)) == version]
+
+
+def _refuse_id_elsewhere(root: Path, category: str, clause_id: str) -> None:
+    """Ids are unique across the library: a clause of another category keeps its id."""
+    with os.scandir(root) as entries:
+        for other in entries:
+            if (other.name != category and other.name[0] != "." and other.is_dir(follow_symlinks=False)
+                    and _versions_on_disk(Path(other.path) / clause_id)):
+                raise LibraryError(f"{clause_id!r} is already the id of a clause in category {other.name!r}; "
+                                   "ids are unique across the library: choose another id",
+                                   field="id", code="library-id-taken", id=clause_id, category=other.name)
 
 
 def new_version(root: str | Path, draft: NewVersion, author: str, note: str | None = None,
@@ -46,11 +68,14 @@ def new_version(root: str | Path, draft: NewVersion, author: str, note: str | No
         note=note if note is not None else draft.note, params=draft.params, text=draft.text)
     rel = f"{draft.category}/{draft.id}/v{number}.yaml"
     data = yamlio.dump(version.to_file())
-    problems = template_issues(rel, data.decode("utf-8"), version)
-    if problems:
-        raise LibraryError(problems[0].message, file=rel, line=problems[0].line, field="text")
+    if problems := templating.clause_problems(version.text, version.params, render_samples=True):
+        p = problems[0]
+        raise LibraryError(p.message, file=rel, line=_template_line(data.decode("utf-8"), p), field=p.field,
+                           code=p.code, **p.values)
     try:
-        create_exclusive(folder / f"v{number}.yaml", data)
+        with locked(root):  # the id check and the create as one step, against a racing new clause
+            _refuse_id_elsewhere(root, draft.category, draft.id)
+            create_exclusive(folder / f"v{number}.yaml", data)
     except ConflictError:
         raise ConflictError(_conflict_message(draft.id, draft.based_on, number, folder),
                             field="based_on") from None
@@ -62,30 +87,39 @@ def _conflict_message(clause_id: str, based_on: int, latest: int, folder: Path) 
         return f"{clause_id}: you based your edit on v{based_on}, but the latest version is v{latest}"
     who = ""
     try:
-        saved = yaml.safe_load((folder / f"v{latest}.yaml").read_text(encoding="utf-8"))
+        saved, _problems = yamlio.load_mapping((folder / f"v{latest}.yaml").read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError):
+        saved = None
+    if saved:
         who = f" (saved by {saved.get('author')} at {saved.get('created')})"
-    except (OSError, yaml.YAMLError, AttributeError):
-        pass
     return (f"{clause_id}: v{latest} was saved{who} after the v{based_on} you edited; "
             f"nothing was overwritten, redo your change on top of v{latest}")
 
 
 def record_review(root: str | Path, lib: Library, clause_id: str, version: int, event: str,
-                  reviewer: str, comment: str = "", now: datetime | None = None) -> Review:
-    """Record an approval or retirement as a file of its own; refuse what makes no sense."""
+                  reviewer: str, comment: str = "", now: datetime | None = None, *,
+                  verified: bool = False) -> Review:
+    """Record an approval or retirement as a file of its own; refuse what makes no sense.
+    `verified`: the reviewer signed in (the app), rather than typed a name.
+
+    The status is decided from the events in the folder, under its lock, not from `lib`, which may
+    be stale: so a version retired a moment ago is never approved, and of reviewers recording at
+    once each sees what the one before wrote.
+    """
     entry = lib.clause(clause_id)
     lib.version(clause_id, version)
-    status = entry.status(version)
     if not reviewer.strip():
         raise LibraryError("a review needs the reviewer's name", field="reviewer")
-    if status == "retired":
-        raise ConflictError(f"{clause_id} v{version} is retired; make a new version instead", field="event")
-    if event == "approved" and status == "approved":
-        raise ConflictError(f"{clause_id} v{version} is already approved", field="event")
-    review = Review(id=clause_id, version=version, event=event, reviewer=reviewer.strip(),
-                    at=now or datetime.now(timezone.utc).astimezone(), comment=comment)
     folder = _clause_dir(Path(root), entry.category, clause_id)
-    create_exclusive(folder / f"v{version}.{event}.yaml", yamlio.dump(review.model_dump(mode="json")))
+    with locked(folder):
+        status = status_of(_events_on_disk(folder, version))
+        if status == "retired":
+            raise ConflictError(f"{clause_id} v{version} is retired; make a new version instead", field="event")
+        if event == "approved" and status == "approved":
+            raise ConflictError(f"{clause_id} v{version} is already approved", field="event")
+        review = Review(id=clause_id, version=version, event=event, reviewer=reviewer.strip(),
+                        at=now or datetime.now(timezone.utc).astimezone(), comment=comment, verified=verified)
+        create_exclusive(folder / f"v{version}.{event}.yaml", yamlio.dump(review.model_dump(mode="json")))
     return review
 
 

@@ -329,3 +329,50 @@ def test_a_whole_tender_pdf_shows_where_each_requirement_stands(page: Page, arti
     expect(main(page).locator("[data-testid='stExpander']").get_by_text(re.compile(r"第\d+页")).first).to_be_attached()
     no_exception(page)
     shot(page, artifacts, "09-tender-real-pdf")
+
+
+HOSTILE_TENDERS = {  # name: bytes, each a file a careless colleague or a stranger uploads
+    "renamed.docx": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 4000,
+    "garbage.pdf": b"%PDF-1.7\n" + bytes(range(256)) * 12,
+    "binary.txt": bytes(range(256)) * 40,
+}
+HOSTILE_BIDS = {
+    "nested.yaml": ("clauses: " + "[" * 100_000).encode(),
+    "aliases.yaml": ("a0: &a0 [" + ", ".join(['"lol"'] * 10) + "]\n"
+                     + "\n".join(f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]" for i in range(1, 10))
+                     + "\nproject: *a9\n").encode(),
+    "not-a-bid.yaml": b"- just\n- a list\n",
+}
+
+
+def test_hostile_uploads_show_one_message_and_the_app_lives_on(page: Page, artifacts: Path, tmp_path: Path) -> None:
+    """Broken and hostile files uploaded on the tender and compose pages: each gets one error
+    message, no traceback, and the server and the page go on working (the next upload, the next page)."""
+    go_to(page, "招标要求", "招标要求")
+    for name, data in HOSTILE_TENDERS.items():
+        path = tmp_path / name
+        path.write_bytes(data)
+        main(page).locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(str(path))
+        settle(page)
+        main(page).get_by_role("button", name="提取要求").click()
+        settle(page)
+        expect(alerts(page, "Error")).to_have_count(1, timeout=TIMEOUT)
+        assert not page.locator("[data-testid='stException']").count(), name
+        assert "/tmp" not in alerts(page, "Error").inner_text(), "a server path on screen"
+    shot(page, artifacts, "10-tender-hostile-upload")
+    go_to(page, "编写", "编写售后服务方案")
+    main(page).get_by_text("开始：模板、空白、上传或已保存的投标").click()
+    settle(page)
+    open_tab(page, "上传投标 YAML")
+    for name, data in HOSTILE_BIDS.items():
+        path = tmp_path / name
+        path.write_bytes(data)
+        main(page).locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(str(path))
+        settle(page)
+        main(page).get_by_role("button", name="载入", exact=True).click()
+        settle(page)
+        expect(alerts(page, "Error")).to_have_count(1, timeout=TIMEOUT)
+        assert not page.locator("[data-testid='stException']").count(), name
+    shot(page, artifacts, "11-compose-hostile-upload")
+    go_to(page, "条款库", "条款库")  # the server still answers
+    no_exception(page)
