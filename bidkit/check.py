@@ -10,14 +10,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bidkit import templating
+from bidkit import places_cn, templating
 from bidkit.commitments import Commitment, ResolvedClause, resolve
 from bidkit.library import Library
-from bidkit.model import Bid, Finding, Requirement, Where
+from bidkit.model import Bid, ClauseVersion, Finding, Requirement, RowDecision, Where
 from bidkit.quantity import Quantity, ServiceHours, Verdict, compare
 
 VERDICT_STATUS = {Verdict.BETTER: "正偏离", Verdict.EQUAL: "无偏离", Verdict.WORSE: "负偏离",
                   Verdict.UNDETERMINED: "需人工确认"}
+# Rows the check cannot decide: a buyer reads 未响应 against ★ as grounds to void the bid, so the
+# final chapter carries none of them; the writer decides each (RowDecision).
+OPEN_STATUSES = ("未响应", "需人工确认")
 # Leftovers of copy-paste that must never reach a buyer (template markup: templating.TEMPLATE_MARK).
 PLACEHOLDER = re.compile(r"(?<![A-Za-z])(?:X{2,}|x{3,})(?![A-Za-z])|×{2,}|【\s*】|＿{2,}|_{3,}")
 # Characters XML 1.0 cannot hold; Word text pasted into a field often carries them.
@@ -72,8 +75,8 @@ def _judge(req: Requirement, commitment: Commitment, bid: Bid) -> tuple[str, str
     if req.op == "present":
         if value is False or value == "":
             return "负偏离", f"未承诺{commitment.label}"
-        if req.metric == "local_office" and not bid.offices:
-            return "负偏离", "条款承诺设有本地服务机构，但投标文件未列出任何服务网点"
+        if req.metric == "local_office":
+            return local_office_judgement(req, commitment, bid)
         return "无偏离", "满足招标要求"
     required = req.quantity()
     if isinstance(value, bool) or isinstance(value, str):
@@ -137,6 +140,61 @@ def requirement_finding(req: Requirement, commitments: list[Commitment], bid: Bi
                    clause_id=commitment.clause_id)
 
 
+def decided(finding: Finding, decisions: dict[str, RowDecision]) -> Finding:
+    """A row the check cannot decide, as the writer decided it (decisions keyed by requirement
+    text); any other finding as it is: a decision never overrides the check's own verdict."""
+    decision = decisions.get(finding.requirement.text) if finding.status in OPEN_STATUSES else None
+    if decision is None:
+        return finding
+    blocking = finding.requirement.mandatory and decision.status == "负偏离"
+    message = f"由{decision.decided_by}于{decided_at_text(decision)}确认为{decision.status}"
+    return finding.model_copy(update={
+        "status": decision.status, "blocking": blocking, "offer": decision.response, "note": decision.note,
+        "decision": decision, "message": message + ("；★实质性要求负偏离将导致废标" if blocking else "")})
+
+
+def decided_at_text(decision: RowDecision) -> str:
+    """2026年11月29日 10:25, in the time zone the decision was recorded in."""
+    at = decision.decided_at
+    return f"{at.year}年{at.month}月{at.day}日 {at:%H:%M}"
+
+
+def suggested_response(finding: Finding) -> str:
+    """The response sentence offered to the writer deciding an open row: the chosen clause's own
+    sentence when one speaks to the requirement, else a plain promise to meet it."""
+    return finding.offer or f"我公司完全响应并满足：{finding.requirement.text.lstrip('★▲ ')}"
+
+
+def open_rows(result: CheckResult) -> list[Finding]:
+    """The deviation-table rows still waiting for the writer's decision."""
+    return [f for f in result.requirement_findings if f.status in OPEN_STATUSES]
+
+
+def clauses_for(metric: str, lib: Library, bid: Bid) -> list[ClauseVersion]:
+    """What a 未响应 row can add: the latest approved version of each library clause the bid has not
+    chosen with a parameter answering `metric`, in the library's category order."""
+    if metric == "other":
+        return []
+    chosen = {c.id for c in bid.clauses}
+    order = {c: i for i, c in enumerate(lib.category_order())}
+    found = [v for clause_id, entry in lib.clauses.items()
+             if clause_id not in chosen and (v := entry.latest_approved()) and metric in v.metrics()]
+    return sorted(found, key=lambda v: (order.get(v.category, len(order)), v.id))
+
+
+def stale_decisions(bid: Bid) -> list[tuple[RowDecision, Requirement | None]]:
+    """The decisions whose requirement text is no longer in the bid (the tender was extracted again,
+    or a row edited): each with the requirement now at its item number for that metric (its text
+    changed), or None (it is gone)."""
+    texts = {r.text for r in bid.requirements}
+    at_ref: dict[tuple[str, str], Requirement] = {}
+    for r in bid.requirements:
+        if r.ref:
+            at_ref.setdefault((r.ref, r.metric), r)
+    return [(d, at_ref.get((d.ref, d.metric)) if d.ref else None)
+            for d in bid.decisions if d.requirement not in texts]
+
+
 def conflict_findings(commitments: list[Commitment]) -> list[Finding]:
     """Two clauses committing one metric to different values: the chapter contradicts itself.
 
@@ -191,6 +249,32 @@ def staffing_findings(commitments: list[Commitment], bid: Bid) -> list[Finding]:
     return findings
 
 
+def local_office_judgement(req: Requirement, commitment: Commitment, bid: Bid) -> tuple[str, str]:
+    """(status, reason) of a local-office clause against a requirement: the place the requirement
+    names (项目所在地（佛山市）, 在广东省内设有) against the bid's offices and the place the clause
+    writes; a requirement naming no place (本市, 项目所在地) needs only an office."""
+    if not bid.offices:
+        return "负偏离", "条款承诺设有本地服务机构，但投标文件未列出任何服务网点"
+    place = places_cn.required_place(req.text)
+    if place is None:
+        return "无偏离", "满足招标要求"
+    offices = "、".join(dict.fromkeys(o.city for o in bid.offices))
+    wanted = f"要求在{place.name}设有服务机构"
+    written = places_cn.parse_place(commitment.value) if isinstance(commitment.value, str) else None
+    clause = places_cn.locate(written.name, "", place) if written else None
+    found = {places_cn.locate(o.city, o.address, place) for o in bid.offices}
+    if clause is places_cn.Located.OUT:
+        missing = "" if places_cn.Located.IN in found else f"，投标的服务网点在{offices}"
+        return "负偏离", f"{wanted}，条款写明服务机构在{written.name}{missing}"
+    if found == {places_cn.Located.OUT}:
+        return "负偏离", f"{wanted}，投标的服务网点在{offices}"
+    if clause is places_cn.Located.UNKNOWN:
+        return "需人工确认", f"{wanted}，无法确定条款写明的{written.name}是否在{place.name}，请人工确认"
+    if places_cn.Located.IN not in found:
+        return "需人工确认", f"{wanted}，无法确定投标的服务网点（{offices}）是否在{place.name}，请人工确认"
+    return "无偏离", "满足招标要求"
+
+
 def office_findings(commitments: list[Commitment], bid: Bid) -> list[Finding]:
     arrivals = [c for c in commitments if c.metric == "onsite_arrival"]
     if arrivals and not bid.offices:
@@ -218,6 +302,9 @@ def _texts_of(bid: Bid, clauses: list[ResolvedClause]):
                 yield f"{clause.ref} {name}", value
         if clause.text:
             yield clause.ref, clause.text
+    for decision in bid.decisions:
+        yield f"偏离表 {decision.ref or decision.requirement[:20]}", decision.response
+        yield f"偏离表 {decision.ref or decision.requirement[:20]} 说明", decision.note
 
 
 def text_findings(bid: Bid, clauses: list[ResolvedClause]) -> list[Finding]:
@@ -261,7 +348,9 @@ def check(bid: Bid, lib: Library) -> CheckResult:
     clauses = resolve(bid, lib)
     by_id = {c.version.id: c for c in clauses}
     commitments = [c for clause in clauses for c in clause.commitments()]
-    per_requirement = [requirement_finding(r, commitments, bid, by_id) for r in bid.requirements]
+    decisions = {d.requirement: d for d in bid.decisions}
+    per_requirement = [decided(requirement_finding(r, commitments, bid, by_id), decisions)
+                       for r in bid.requirements]
     findings = list(per_requirement)
     findings += conflict_findings(commitments)
     findings += staffing_findings(commitments, bid)

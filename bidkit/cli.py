@@ -85,7 +85,8 @@ def _review(args: argparse.Namespace, event: str) -> int:
                           code="not-a-reviewer", reviewer=reviewer, settings=settings_path().name)
     root = _library_dir(args)
     lib = library.load(root)
-    library.record_review(root, lib, args.clause_id, args.version, event, reviewer, args.comment)
+    library.record_review(root, lib, args.clause_id, args.version, event, reviewer, args.comment,
+                          one_person_team=settings.one_person_team)
     print(f"{args.clause_id} v{args.version} {event} by {reviewer}")
     return EXIT_OK
 
@@ -175,9 +176,14 @@ def cmd_render(args: argparse.Namespace) -> int:
     with _said_against(args.bid):
         chapter = compose(bid, lib, draft=args.draft)
     blocking = chapter.check.blocking
-    if blocking and not args.draft:
+    undecided = check.open_rows(chapter.check)
+    if (blocking or undecided) and not args.draft:
         names = "; ".join(f.message for f in blocking[:5]) + (" …" if len(blocking) > 5 else "")
-        _say("blocked", f"{len(blocking)} blocking findings ({names}); fix them or render with --draft")
+        # a final chapter's deviation table carries no 未响应 or 需人工确认: the writer decides each
+        reasons = ([f"{len(blocking)} blocking findings ({names})"] if blocking else []) + (
+            [f"{len(undecided)} rows of the deviation table still need your decision (未响应 or 需人工确认: "
+             "decide them on the compose page)"] if undecided else [])
+        _say("blocked", "; ".join(reasons) + "; fix them or render with --draft")
         return EXIT_BLOCKING
     out = Path(args.output)
     if out.suffix.lower() not in (".docx", ".pdf"):

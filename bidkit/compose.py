@@ -14,6 +14,7 @@ from bidkit.library import Library
 from bidkit.model import Bid
 
 CHINESE_DIGITS = "零一二三四五六七八九"
+DRAFT_MARK = "草稿"
 
 
 def chinese_ordinal(n: int) -> str:
@@ -97,6 +98,15 @@ class Chapter:
     blocks: list[Block] = field(default_factory=list)
     draft: bool = False
     check: CheckResult | None = None
+    running: str = ""  # the line atop each page when it is not the project and its number (a redline)
+
+    @property
+    def running_header(self) -> str:
+        """The line atop each page, worded once here for the .docx header and the preview."""
+        if self.running:
+            return self.running
+        number = f"项目编号：{self.project_number}" if self.project_number else ""
+        return "  ".join(part for part in (self.project, number) if part)
 
     def headings(self) -> list[Heading]:
         return [b for b in self.blocks if isinstance(b, Heading)]
@@ -118,13 +128,15 @@ def _clause_sections(clauses: list[ResolvedClause], lib: Library) -> list[tuple[
     return titled
 
 
-def commitment_table(clauses: list[ResolvedClause]) -> Table:
+def commitment_table(clauses: list[ResolvedClause], places: dict[str, str]) -> Table:
+    """One row a commitment: what is promised, the value, and where in the chapter it is written
+    (`places`: clause id -> 三、（一）); the clause title would only repeat the commitment's name."""
     rows = []
     for clause in clauses:
         for c in clause.commitments():
-            rows.append((str(len(rows) + 1), clause.version.title, c.label, c.offer))
-    return Table("售后服务承诺一览表", ("序号", "承诺事项", "指标", "承诺内容"), tuple(rows),
-                 (0.8, 3, 2.2, 3), centred=(0,))
+            rows.append((str(len(rows) + 1), c.label, c.offer, places.get(clause.version.id, "")))
+    return Table("售后服务承诺一览表", ("序号", "承诺事项", "承诺内容", "所在条款"), tuple(rows),
+                 (0.8, 3.6, 3.4, 1.6), centred=(0, 3))
 
 
 def staff_table(bid: Bid) -> Table:
@@ -142,7 +154,7 @@ def deviation_table(result: CheckResult) -> Table:
     rows = tuple((str(r.number), r.ref, r.requirement, r.response, r.status, r.note)
                  for r in deviation_rows(result))
     return Table("售后服务偏离表", ("序号", "招标文件条目号", "招标文件要求", "投标文件响应", "偏离情况", "说明"),
-                 rows, (0.7, 1.5, 3, 3.4, 1.2, 2), centred=(0, 4))
+                 rows, (0.7, 1.3, 2.6, 3.0, 1.1, 2.6), centred=(0, 4))
 
 
 def compose(bid: Bid, lib: Library, draft: bool = False, today: date | None = None) -> Chapter:
@@ -153,13 +165,16 @@ def compose(bid: Bid, lib: Library, draft: bool = False, today: date | None = No
                       project_number=bid.project_number, draft=draft, check=result)
     chapter.blocks.append(Heading(0, f"第{chinese_ordinal(number)}章 ", bid.chapter.title))
     section = 0
+    places: dict[str, str] = {}
     for title, clauses in _clause_sections(result.clauses, lib):
         section += 1
         chapter.blocks.append(Heading(1, heading_number(1, section), title))
         for i, clause in enumerate(clauses, 1):
             chapter.blocks.append(Heading(2, heading_number(2, i), clause.version.title))
             chapter.blocks.extend(Paragraph(p) for p in clause.paragraphs())
-    tables = [commitment_table(result.clauses), staff_table(bid), office_table(bid), deviation_table(result)]
+            places[clause.version.id] = heading_number(1, section) + heading_number(2, i)
+    tables = [commitment_table(result.clauses, places), staff_table(bid), office_table(bid),
+              deviation_table(result)]
     for table in tables:
         if table.rows:
             section += 1

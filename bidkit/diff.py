@@ -206,5 +206,6 @@ def redline_chapter(diff: VersionDiff) -> Chapter:
         Heading(1, "二、", "参数变化"),
     ]
     blocks += [Paragraph(p.message) for p in diff.params] or [Paragraph("参数无变化。")]
-    return Chapter(title=f"{new.title} 修订对照", project=f"条款修订对照 {diff.clause_id}",
-                   project_number=f"v{old.version} → v{new.version}", blocks=blocks)
+    return Chapter(title=f"{new.title} 修订对照", project=f"{new.title}（{diff.clause_id}）", project_number="",
+                   blocks=blocks, running=f"条款修订对照：{new.title}（{diff.clause_id}）  "
+                                          f"v{old.version} → v{new.version}")

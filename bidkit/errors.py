@@ -46,6 +46,11 @@ class QuantityError(BidkitError):
     """A duration, count or service-hours value that cannot be read."""
 
 
+class ValueProblem(QuantityError, ValueError):
+    """A parameter's value that breaks its rules (empty, wrong type, out of bounds); a ValueError
+    too, so that pydantic's validators report it as the field's error."""
+
+
 class LibraryError(BidkitError):
     """A clause library file or folder that is malformed."""
 

@@ -12,7 +12,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from bidkit.quantity import UNITS, Quantity, ServiceHours, parse_quantity, parse_service_hours
-from bidkit.errors import QuantityError
+from bidkit.errors import QuantityError, ValueProblem
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
@@ -95,22 +95,28 @@ class ParamSpec(Strict):
             else:
                 q = parse_quantity(str(raw))
         except QuantityError as exc:
-            raise ValueError(f"{field} {raw!r}: {exc.message}") from None
+            raise ValueProblem(f"{field} {raw!r}: {exc.message}", code="param-unreadable", name=field, raw=raw,
+                               problem=exc) from None
         if self.type == "duration" and q.unit in ("person", "times"):
-            raise ValueError(f"{field} {raw!r} is a count, but this parameter is a duration")
+            raise ValueProblem(f"{field} {raw!r} is a count, but this parameter is a duration",
+                               code="param-count-not-duration", name=field, raw=raw)
         if self.type == "count" and q.unit not in ("person", "times", "day"):
-            raise ValueError(f"{field} {raw!r} is a duration, but this parameter is a count")
+            raise ValueProblem(f"{field} {raw!r} is a duration, but this parameter is a count",
+                               code="param-duration-not-count", name=field, raw=raw)
         return q
 
-    def parse_value(self, raw: Any, field: str = "value") -> ParamValue:
-        """Turn a value from YAML or a widget into its typed form, or raise ValueError saying why."""
+    def parse_value(self, raw: Any, field: str | None = None) -> ParamValue:
+        """Turn a value from YAML or a widget into its typed form, or raise ValueProblem (a ValueError)
+        saying why; the message names `field`, by default the parameter's label."""
+        field = field or self.label
         if raw is None or (isinstance(raw, str) and not raw.strip()):
-            raise ValueError(f"{field} is empty")
+            raise ValueProblem(f"{field} is empty", code="param-empty", name=field)
         if self.type in ("duration", "count", "service_hours"):
             if isinstance(raw, (Quantity, ServiceHours)):
                 return raw
             if isinstance(raw, bool):
-                raise ValueError(f"{field} {raw!r} is not a {self.type}")
+                raise ValueProblem(f"{field} {raw!r} is not a {self.type}", code="param-wrong-type", name=field,
+                                   raw=raw)
             return self._parse(raw, field)
         if self.type == "bool":
             if isinstance(raw, bool):
@@ -120,14 +126,16 @@ class ParamSpec(Strict):
                 return True
             if text in ("false", "no", "否", "0"):
                 return False
-            raise ValueError(f"{field} {raw!r} is not yes/no")
+            raise ValueProblem(f"{field} {raw!r} is not yes/no", code="param-not-yes-no", name=field, raw=raw)
         value = str(raw).strip()
         if self.type == "choice" and value not in (self.choices or []):
-            raise ValueError(f"{field} {value!r} is not one of {', '.join(self.choices or [])}")
+            raise ValueProblem(f"{field} {value!r} is not one of {', '.join(self.choices or [])}",
+                               code="param-not-a-choice", name=field, raw=value, choices="、".join(self.choices or []))
         return value
 
-    def out_of_bounds(self, value: ParamValue) -> str | None:
-        """A message when a duration or count lies outside min/max, else None."""
+    def out_of_bounds(self, value: ParamValue) -> ValueProblem | None:
+        """The problem when a duration or count lies outside min/max (its str() the English
+        message), else None."""
         if not isinstance(value, Quantity):
             return None
         for which, sign in (("min", -1), ("max", 1)):
@@ -136,7 +144,9 @@ class ParamSpec(Strict):
                 continue
             if _comparable(value, bound) and sign * (_magnitude(value) - _magnitude(bound)) > 0:
                 word = "below the minimum" if which == "min" else "above the maximum"
-                return f"{self.label} {value.format()} is {word} {bound.format()}"
+                return ValueProblem(f"{self.label} {value.format()} is {word} {bound.format()}",
+                                    code=f"param-{'below-min' if which == 'min' else 'above-max'}",
+                                    name=self.label, value=value.format(), bound=bound.format())
         return None
 
 
@@ -327,6 +337,41 @@ class Office(Strict):
     phone: str = ""
 
 
+# A row the check cannot decide is decided by the writer with one of the statuses a buyer accepts.
+DecidedStatus = Literal["正偏离", "无偏离", "负偏离"]
+# The sentence printed in a deviation-table cell: a long answer belongs in a clause, not a cell.
+MAX_RESPONSE_CHARS = 1000
+
+
+class RowDecision(Strict):
+    """The writer's decision on a deviation-table row the check cannot decide (未响应, 需人工确认).
+
+    Keyed by the requirement's text: that is what the writer read and what the response answers.
+    Its metric, value, unit and ref are bidkit's reading of that text, which a new extraction or a
+    correction in the table may change without the tender asking anything else; a changed text
+    means the tender asks something else, so the decision no longer holds. `metric` and `ref` are
+    kept to tell a changed requirement from a removed one.
+    """
+
+    requirement: str = Field(min_length=1)
+    metric: Metric
+    ref: str = ""
+    status: DecidedStatus
+    response: str = Field(min_length=1)
+    note: str = ""
+    decided_by: str = Field(min_length=1)
+    decided_at: datetime
+
+    @field_validator("response", "note")
+    @classmethod
+    def _cell_sized(cls, value: str) -> str:
+        if len(value) > MAX_RESPONSE_CHARS:
+            raise ValueProblem(f"{len(value)} characters, over the {MAX_RESPONSE_CHARS}-character limit of a "
+                               "deviation-table cell", code="decision-too-long", n=len(value),
+                               limit=MAX_RESPONSE_CHARS)
+        return value
+
+
 class Bid(Strict):
     """A bid being written: details, the tender's requirements, the chosen clauses, staff, offices."""
 
@@ -339,6 +384,8 @@ class Bid(Strict):
     clauses: list[ClauseChoice] = Field(default_factory=list)
     staff: list[StaffMember] = Field(default_factory=list)
     offices: list[Office] = Field(default_factory=list)
+    # the writer's decisions on the rows the check cannot decide; bids saved before have none
+    decisions: list[RowDecision] = Field(default_factory=list)
 
 
 class Template(Strict):
@@ -366,3 +413,4 @@ class Finding(Strict):
     message: str
     note: str = ""  # the short reason printed in the deviation table's 说明 column
     clause_id: str | None = None
+    decision: RowDecision | None = None  # the writer's, when the check could not decide the row

@@ -68,7 +68,8 @@ class Quantity:
 
     def __post_init__(self) -> None:
         if self.unit not in _FAMILY:
-            raise QuantityError(f"unknown unit {self.unit!r}: use one of {', '.join(UNITS)}")
+            raise QuantityError(f"unknown unit {self.unit!r}: use one of {', '.join(UNITS)}",
+                                code="unit-unknown", unit=self.unit, units=", ".join(UNITS))
         value = _checked_number(self.value, f"{self.value!r} {self.unit}")
         # float + 0.0 turns -0.0 into 0.0, so "-0" is never printed; 3 and 3.0 become one value.
         object.__setattr__(self, "value", float(value) + 0.0)
@@ -104,9 +105,11 @@ class ServiceHours:
         days = _whole(self.days, "days per week")
         hours = _whole(self.hours, "hours per day")
         if not 1 <= days <= 7:
-            raise QuantityError(f"service hours {self.days}x{self.hours}: days per week must be 1 to 7")
+            raise QuantityError(f"service hours {self.days}x{self.hours}: days per week must be 1 to 7",
+                                code="service-hours-days", days=self.days, hours=self.hours)
         if not 1 <= hours <= 24:
-            raise QuantityError(f"service hours {self.days}x{self.hours}: hours per day must be 1 to 24")
+            raise QuantityError(f"service hours {self.days}x{self.hours}: hours per day must be 1 to 24",
+                                code="service-hours-hours", days=self.days, hours=self.hours)
         object.__setattr__(self, "days", days)
         object.__setattr__(self, "hours", hours)
 
@@ -183,24 +186,24 @@ _ARABIC_RE = re.compile(r"[0-9]+(?:\.[0-9]+)?")
 def chinese_number(text: str) -> float:
     """The number in 36, ３６, 0.5, 三, 两, 十二, 二十四, 一百二十, 壹拾, 二〇二六 or 一点五."""
     if not isinstance(text, str):
-        raise QuantityError(f"{text!r} is not a number")
+        raise QuantityError(f"{text!r} is not a number", code="number-unreadable", text=text)
     cleaned = _normalise(text).strip()
     if _ARABIC_RE.fullmatch(cleaned):
         value = float(cleaned)
     else:
         whole, _, fraction = cleaned.partition("点")
         if "点" in cleaned and not (fraction and all(c in _DIGITS and c != "两" for c in fraction)):
-            raise QuantityError(f"{text!r} is not a number")
+            raise QuantityError(f"{text!r} is not a number", code="number-unreadable", text=text)
         value = _chinese_int(whole, text) + (
             float("0." + "".join(str(_DIGITS[c]) for c in fraction)) if fraction else 0.0)
     if not math.isfinite(value):
-        raise QuantityError(f"{text!r} is too large to be a number")
+        raise QuantityError(f"{text!r} is too large to be a number", code="number-too-large", text=text)
     return value
 
 
 def _chinese_int(text: str, shown: str) -> int:
     if not text or any(c not in _CN_CHARS for c in text):
-        raise QuantityError(f"{shown!r} is not a number")
+        raise QuantityError(f"{shown!r} is not a number", code="number-unreadable", text=shown)
     if all(c in _DIGITS for c in text):
         return _positional(text, shown)
     return _grouped(text, shown)
@@ -211,9 +214,10 @@ def _positional(text: str, shown: str) -> int:
     if len(text) == 1:
         return _DIGITS[text]
     if not any(c in "零〇" for c in text):
-        raise QuantityError(f"{shown!r} is not a number (a range such as 三四 cannot be compared)")
+        raise QuantityError(f"{shown!r} is not a number (a range such as 三四 cannot be compared)",
+                            code="number-range", text=shown)
     if len(text) > 12:  # no duration has 13 digits; longer strings would overflow a float
-        raise QuantityError(f"{shown!r} is too long to be a number")
+        raise QuantityError(f"{shown!r} is too long to be a number", code="number-too-large", text=shown)
     return int("".join(str(_DIGITS[c]) for c in text))
 
 
@@ -224,21 +228,21 @@ def _grouped(text: str, shown: str) -> int:
     for c in text:
         if c in "零〇":
             if digit is not None:
-                raise QuantityError(f"{shown!r} is not a number")
+                raise QuantityError(f"{shown!r} is not a number", code="number-unreadable", text=shown)
             after_zero = True
         elif c in _DIGITS:
             if digit is not None:
-                raise QuantityError(f"{shown!r} is not a number")
+                raise QuantityError(f"{shown!r} is not a number", code="number-unreadable", text=shown)
             digit = _DIGITS[c]
         elif c in _SMALL_UNITS:
             unit = _SMALL_UNITS[c]
             if unit >= last_unit or (digit is None and unit != 10):
-                raise QuantityError(f"{shown!r} is not a number")
+                raise QuantityError(f"{shown!r} is not a number", code="number-unreadable", text=shown)
             section += (1 if digit is None else digit) * unit  # 十二: 十 alone means 一十
             digit, last_unit, after_zero = None, unit, False
         else:  # 万
             if seen_wan or section + (digit or 0) == 0:
-                raise QuantityError(f"{shown!r} is not a number")
+                raise QuantityError(f"{shown!r} is not a number", code="number-unreadable", text=shown)
             total = (section + (digit or 0)) * 10000
             section, digit, last_unit, after_zero, seen_wan = 0, None, 10000, False, True
     if digit is not None and not after_zero and 100 <= last_unit < 10 ** 9:
@@ -342,30 +346,32 @@ def parse_quantity(text: str, default_unit: str | None = None) -> Quantity:
     A bare number takes `default_unit` when given; anything unreadable raises QuantityError.
     """
     if not isinstance(text, str):
-        raise QuantityError(f"{text!r} is not a quantity: {_QUANTITY_HELP}")
+        raise QuantityError(f"{text!r} is not a quantity: {_QUANTITY_HELP}", code="quantity-unreadable", text=text)
     cleaned = _normalise(text).strip()
     if not cleaned:
-        raise QuantityError(f"empty quantity: {_QUANTITY_HELP}")
+        raise QuantityError(f"empty quantity: {_QUANTITY_HELP}", code="quantity-empty")
     if cleaned[0] in "-−负":
-        raise QuantityError(f"{text!r} is negative: a duration or count cannot be below zero")
+        raise QuantityError(f"{text!r} is negative: a duration or count cannot be below zero",
+                            code="quantity-negative", text=text)
     match = _QTY_RE.fullmatch(cleaned)
     if match:
         return _quantity_from(match, text)
     if _BARE_NUMBER_RE.fullmatch(cleaned):
         return _bare_number(cleaned, text, default_unit)
-    raise QuantityError(f"{text!r} is not a quantity: {_QUANTITY_HELP}")
+    raise QuantityError(f"{text!r} is not a quantity: {_QUANTITY_HELP}", code="quantity-unreadable", text=text)
 
 
 def _bare_number(cleaned: str, text: str, default_unit: str | None) -> Quantity:
     if default_unit is None:
-        raise QuantityError(f"{text!r} has no unit: write it as {text} month, {text}个月, {text} hour ...")
+        raise QuantityError(f"{text!r} has no unit: write it as {text} month, {text}个月, {text} hour ...",
+                            code="quantity-no-unit", text=text)
     return Quantity(chinese_number(cleaned), default_unit)
 
 
 def _quantity_from(match: re.Match[str], text: str) -> Quantity:
     half_before = match.group("q_half") or match.group("q_half_only")
     if half_before and match.group("q_half_after"):
-        raise QuantityError(f"{text!r} is not a quantity: 半 appears twice")
+        raise QuantityError(f"{text!r} is not a quantity: 半 appears twice", code="quantity-half-twice", text=text)
     value = chinese_number(match.group("q_num")) if match.group("q_num") else 0.0
     if half_before or match.group("q_half_after"):
         value += 0.5
@@ -377,10 +383,12 @@ def _quantity_from(match: re.Match[str], text: str) -> Quantity:
 def parse_service_hours(text: str) -> ServiceHours:
     """Read 7×24, 7*24, 7x24小时, 5×8, 全天候, 每周7天每天24小时, 365天×24小时."""
     if not isinstance(text, str):
-        raise QuantityError(f"{text!r} is not service hours: {_SERVICE_HOURS_HELP}")
+        raise QuantityError(f"{text!r} is not service hours: {_SERVICE_HOURS_HELP}",
+                            code="service-hours-unreadable", text=text)
     match = _SH_RE.fullmatch(_normalise(text).strip())
     if not match:
-        raise QuantityError(f"{text!r} is not service hours: {_SERVICE_HOURS_HELP}")
+        raise QuantityError(f"{text!r} is not service hours: {_SERVICE_HOURS_HELP}",
+                            code="service-hours-unreadable", text=text)
     return _service_hours_from(match, text)
 
 
@@ -402,13 +410,14 @@ def _service_hours_from(match: re.Match[str], text: str) -> ServiceHours:
             elif form == "a" and days > 7 >= hours:
                 days, hours = hours, days  # 24×7: hours first, as in English "24/7"
             return ServiceHours(days, hours)
-    raise QuantityError(f"{text!r} is not service hours: {_SERVICE_HOURS_HELP}")  # pragma: no cover
+    raise QuantityError(f"{text!r} is not service hours: {_SERVICE_HOURS_HELP}",
+                            code="service-hours-unreadable", text=text)  # pragma: no cover
 
 
 def _whole_number(numeral: str, text: str) -> int:
     value = chinese_number(numeral)
     if not value.is_integer():
-        raise QuantityError(f"{text!r}: service hours need whole numbers")
+        raise QuantityError(f"{text!r}: service hours need whole numbers", code="service-hours-whole", text=text)
     return int(value)
 
 
@@ -420,7 +429,8 @@ def parse_value(text: str) -> Quantity | ServiceHours:
         pass
     if isinstance(text, str) and _LOOKS_LIKE_SCHEDULE_RE.search(_normalise(text)):
         # 7×48 was meant as service hours; "not a quantity" would point the writer elsewhere.
-        raise QuantityError(f"{text!r} is not service hours: {_SERVICE_HOURS_HELP}")
+        raise QuantityError(f"{text!r} is not service hours: {_SERVICE_HOURS_HELP}",
+                            code="service-hours-unreadable", text=text)
     return parse_quantity(text)
 
 

@@ -3,7 +3,7 @@
 The house style (templates/house-style.docx, built by templates/build_house_style.py, or a
 company's own copy edited in Word) holds every font, size and spacing; this module only picks
 style names, so changing the look never means changing code. It keeps the style's page set-up,
-header and footer, fills the header with the project and its number and the footer with
+header and footer, fills the header with the chapter's running header and the footer with
 "第 X 页 共 Y 页", and writes the chapter's blocks in order. Headings carry their numbers as text
 (一、 （一）), exactly as the HTML preview shows them.
 
@@ -22,7 +22,7 @@ from docx.enum.style import WD_STYLE_TYPE
 from docx.opc.exceptions import PackageNotFoundError
 
 from bidkit import docx_xml
-from bidkit.compose import Chapter, Closing, Heading, Paragraph, Table, Tracked
+from bidkit.compose import DRAFT_MARK, Chapter, Closing, Heading, Paragraph, Table, Tracked
 from bidkit.errors import RenderError
 from bidkit.userfile import read_user_file
 
@@ -56,7 +56,6 @@ REQUIRED_STYLES: tuple[tuple[str, WD_STYLE_TYPE], ...] = (
 CELL_MARGINS = 216  # Word's default left + right cell margins, in twips
 _KIND_NAMES = {_PARAGRAPH: "paragraph", _CHARACTER: "character", _TABLE: "table"}
 
-DRAFT_MARK = "草稿"
 MAX_PROPERTY_CHARS = 255  # python-docx refuses a longer core property (ValueError)
 MAX_STYLE_BYTES = 20 * 1024 * 1024  # our house style is 14 KB; room for logos, not for a library of them
 TOC_TITLE = "目　录"
@@ -294,7 +293,7 @@ def _own_paragraph(part, style: str):
 
 
 def _fill_headers(doc: Document, chapter: Chapter) -> None:
-    line = f"{_clean(chapter.project)}  项目编号：{_clean(chapter.project_number)}"
+    line = _clean(chapter.running_header)
     watermark_font = docx_xml.east_asian_font(doc.styles[DRAFT_STYLE]) or "SimHei"
     for n, header in enumerate(_headers_in_use(doc, "header"), 1):
         paragraph = _own_paragraph(header, HEADER_STYLE)

@@ -4,7 +4,7 @@ from __future__ import annotations
 from html import escape
 
 from bidkit.check import ILLEGAL_XML
-from bidkit.compose import Block, Chapter, Closing, Heading, Paragraph, Table, Tracked
+from bidkit.compose import DRAFT_MARK, Block, Chapter, Closing, Heading, Paragraph, Table, Tracked
 
 # Mirrors the house style: 黑体 headings, 宋体 小四 body at 1.5 lines with a two-character indent,
 # 五号 tables with full grid borders. Scoped under .bidkit-chapter so it cannot leak into the app.
@@ -12,8 +12,9 @@ CSS = """
 .bidkit-chapter{font-family:"SimSun","宋体","Noto Serif CJK SC","Songti SC",serif;font-size:12pt;
   line-height:1.5;color:#111;background:#fff;padding:2.54cm 3.17cm;max-width:21cm;margin:auto;
   box-shadow:0 1px 4px rgba(0,0,0,.2);position:relative}
-.bidkit-chapter .running{display:flex;justify-content:space-between;font-size:9pt;color:#555;
+.bidkit-chapter .running{text-align:center;white-space:pre-wrap;font-size:9pt;color:#555;
   border-bottom:1px solid #999;margin-bottom:1.5em;text-indent:0}
+.bidkit-chapter .running b{color:#c00000}
 .bidkit-chapter h1,.bidkit-chapter h2,.bidkit-chapter h3{font-family:"SimHei","黑体","Noto Sans CJK SC",
   sans-serif;margin:1em 0 .5em}
 .bidkit-chapter h1{font-size:16pt;text-align:center}
@@ -80,8 +81,9 @@ def _block(block: Block) -> str:
 
 def render_html(chapter: Chapter) -> str:
     """A self-contained HTML fragment (with its own <style>) of the chapter."""
-    running = (f'<div class="running"><span>{_text(chapter.project)}</span>'
-               f"<span>项目编号：{_text(chapter.project_number)}</span></div>")
-    draft = '<div class="draft">草稿</div>' if chapter.draft else ""
+    # The .docx header's words: 草稿 — 项目  项目编号：…
+    mark = f"<b>{DRAFT_MARK}</b> — " if chapter.draft else ""
+    running = f'<div class="running">{mark}{_text(chapter.running_header)}</div>'
+    draft = f'<div class="draft">{DRAFT_MARK}</div>' if chapter.draft else ""
     body = "\n".join(_block(b) for b in chapter.blocks)
     return f'<style>{CSS}</style><div class="bidkit-chapter">{draft}{running}{body}</div>'

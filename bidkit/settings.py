@@ -4,6 +4,9 @@
 
     reviewers: [zhou.lawyer@example.com, legal@example.com]
     stale_after_days: 180
+    one_person_team: false  # true lets the author of a version approve it (no second person to ask)
+    bidder: {name: 广东粤信科技有限公司, hotline: 400-..., contact: 王磊}  # optional: our company, for
+                                      # a blank bid and a template without a bidder
 """
 from __future__ import annotations
 
@@ -15,7 +18,7 @@ from pydantic import Field, field_validator
 
 from bidkit import yamlio
 from bidkit.errors import BidkitError
-from bidkit.model import Strict
+from bidkit.model import Bidder, Strict
 from bidkit.userfile import read_user_file
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -25,6 +28,9 @@ MAX_SETTINGS_BYTES = 1024 * 1024  # a list of reviewers; the shipped file is 240
 class Settings(Strict):
     reviewers: list[str] = Field(default_factory=list)
     stale_after_days: int = Field(default=180, ge=1, le=3650)
+    # four-eyes: a version is approved by someone other than its author, unless the team is one person
+    one_person_team: bool = False
+    bidder: Bidder | None = None
 
     @field_validator("reviewers")
     @classmethod

@@ -121,7 +121,7 @@ def create_exclusive(path: Path, data: bytes) -> None:
         os.link(tmp, path)
     except FileExistsError:
         raise ConflictError("was saved by someone else first; nothing was overwritten",
-                            file=str(path)) from None
+                            file=str(path), code="save-taken") from None
     finally:
         tmp.unlink(missing_ok=True)
     _sync_folder(path.parent)
@@ -180,8 +180,8 @@ def replace_atomic(path: Path, data: bytes, expected: str | None) -> str:
         if current != expected:
             if expected is None:
                 raise ConflictError("already exists; choose another name, or open it and save from there",
-                                    file=str(path))
+                                    file=str(path), code="save-exists")
             raise ConflictError("was changed by someone else since you opened it; reload and redo "
-                                "your change", file=str(path))
+                                "your change", file=str(path), code="save-changed")
         write_atomic(path, data)
     return digest(data)

@@ -18,7 +18,7 @@ from pydantic import BaseModel
 
 from bidkit import bidfile, storage
 from bidkit.errors import BidError
-from bidkit.model import Bid, Template
+from bidkit.model import Bid, Bidder, Strict, Template
 from bidkit.userfile import read_user_file
 
 M = TypeVar("M", bound=BaseModel)
@@ -47,6 +47,10 @@ class Folders:
     @property
     def bids(self) -> Path:
         return self.workspace / "bids"
+
+    @property
+    def drafts(self) -> Path:
+        return self.workspace / "drafts"
 
 
 @dataclass(frozen=True)
@@ -127,6 +131,56 @@ def save_bid(folders: Folders, bid: Bid, name: str, expected_digest: str | None 
     return Saved(path, bid, digest, datetime.now(timezone.utc).astimezone())
 
 
+class Draft(Strict):
+    """What a user was writing, kept at every change so a reload or a new tab can take it back."""
+
+    saved: datetime
+    name: str = ""  # the name the bid was opened or saved under
+    bid: Bid
+
+
+def bid_digest(bid: Bid) -> str:
+    """The digest of a bid as it would be saved: equal digests, nothing changed."""
+    return storage.digest(bidfile.to_yaml(bid))
+
+
+def draft_path(folders: Folders, user_key: str) -> Path:
+    """A user's draft file. The key (a name, an email, a browser's token) is hashed: a user's own
+    words never become a path, and two users whose names differ only in punctuation stay apart."""
+    return folders.drafts / f"{hashlib.sha256(user_key.encode()).hexdigest()[:32]}.yaml"
+
+
+def save_draft(folders: Folders, user_key: str, bid: Bid, name: str) -> Draft:
+    """Keep `bid` as the user's draft, replacing their previous one (atomically: a crash leaves one
+    or the other whole)."""
+    draft = Draft(saved=datetime.now(timezone.utc).astimezone(), name=name, bid=bid)
+    path = draft_path(folders, user_key)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    storage.write_atomic(path, bidfile.to_yaml(draft))
+    return draft
+
+
+def read_draft(folders: Folders, user_key: str) -> Draft | None:
+    """The user's draft, or None when they have none; BidError when the file is damaged."""
+    path = draft_path(folders, user_key)
+    return _read(path, Draft).model if path.exists() else None
+
+
+# Characters Windows refuses in a file name, and the names it reserves for devices.
+WINDOWS_FORBIDDEN = re.compile(r'[<>:"/\\|?*\x00-\x1f]+')
+WINDOWS_RESERVED = re.compile(r"(?i)(con|prn|aux|nul|com[1-9]|lpt[1-9])(\..*)?")
+
+
+def download_name(bid: Bid, draft: bool, ext: str) -> str:
+    """The file name of a download of `bid`: its project number, else its project name, plus 草稿
+    for a draft, in characters every system (Windows too) accepts, at most MAX_STEM_CHARS long."""
+    title = (bid.project_number or bid.project).strip()
+    stem = WINDOWS_FORBIDDEN.sub("-", title).strip(" .-")[:MAX_STEM_CHARS].rstrip(" .")
+    if not stem or WINDOWS_RESERVED.fullmatch(stem):
+        stem = f"{stem}-投标" if stem else "投标"
+    return f"{stem}-草稿.{ext}" if draft else f"{stem}.{ext}"
+
+
 def delete_template(folders: Folders, path: Path) -> Path:
     """Move a template into the workspace's trash, never erase it; returns where it went."""
     trash = folders.workspace / "trash"
@@ -139,12 +193,22 @@ def delete_template(folders: Folders, path: Path) -> Path:
     return target
 
 
-def bid_from_template(template: Template, base: Bid | None = None) -> Bid:
-    """A bid that keeps the tender-specific parts of `base` and takes the rest from the template."""
-    base = base or Bid()
-    return base.model_copy(update={"bidder": template.bidder, "clauses": list(template.clauses),
-                                   "staff": list(template.staff), "offices": list(template.offices)},
-                           deep=True)
+def new_bid(bidder: Bidder | None = None) -> Bid:
+    """A blank bid that keeps our own company's details (from the settings, or the bid before)."""
+    return Bid(bidder=bidder.model_copy() if bidder else Bidder())
+
+
+def bid_from_template(template: Template, base: Bid | None = None, bidder: Bidder | None = None) -> Bid:
+    """A template's parts (clauses, staff, offices, bidder) in a bid.
+
+    With `base`, they go into that bid, which keeps its own project details and requirements; without
+    it, into a new bid whose project details and requirements start empty. A template without a
+    bidder name takes `bidder` (the settings' default), so our own company is never blanked.
+    """
+    template = template.model_copy(deep=True)  # the bid's edits must not reach the template
+    parts = {"bidder": template.bidder if template.bidder.name or bidder is None else bidder.model_copy(),
+             "clauses": template.clauses, "staff": template.staff, "offices": template.offices}
+    return (base or Bid()).model_copy(update=parts, deep=True)
 
 
 def template_from_bid(bid: Bid, name: str, owner: str, description: str = "") -> Template:

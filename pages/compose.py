@@ -7,14 +7,19 @@ from dataclasses import replace
 import streamlit as st
 
 from bidkit import bidfile, workspace
+from bidkit.check import open_rows
 from bidkit.compose import compose
 from bidkit.library import Library
-from bidkit.model import Bid, ClauseChoice, Office, StaffMember
+from bidkit.model import Bid, ClauseChoice, Finding, Office, StaffMember
 from bidkit.render_docx import render_docx
 from bidkit.render_html import render_html
 from bidkit.userfile import MB
+from ui.decisions import decisions_panel
+from ui.fixes import open_clause_button
 from ui.messages import t
-from ui.state import folders, get_bid, get_library, key, load_template, set_bid, shown_errors
+from ui.state import (ask_template, autosave_draft, confirm, confirm_dialog, dismiss_draft, draft_offer,
+                      draft_saved_text, folders, get_bid, get_library, key, new_bid, remember, replace_asking,
+                      restore_draft, set_bid, shown_errors, undo_button, without_missing)
 from ui.upgrades import describe, upgrade_notice
 from ui.widgets import param_widget, rows_editor
 
@@ -25,22 +30,36 @@ def _pick(label: str, names: list[str], key_: str) -> int | None:
     return names.index(chosen) if st.button(t("compose.load"), key=f"{key_}:load") else None
 
 
+def _opened(name: str) -> None:
+    st.session_state.compose_message = t("compose.loaded", name=name)
+
+
+def template_tab() -> None:
+    """A template into a new bid (its own project details and requirements start empty) or into
+    the current one (which keeps them): the writer says which."""
+    templates, _problems = workspace.list_templates(folders())
+    if not templates:
+        st.info(t("compose.no_templates"))
+        return
+    names = [s.model.name for s in templates]
+    chosen = st.selectbox(t("compose.from_template"), names, key="start:template")
+    new_col, into_col = st.columns(2)
+    new = new_col.button(t("compose.template_new"), key="start:template:new", help=t("compose.template_new_help"))
+    into = into_col.button(t("compose.template_into"), key="start:template:load",
+                           help=t("compose.template_into_help"))
+    if new or into:
+        ask_template(templates[names.index(chosen)].model, new=new, message_key="compose_message")
+
+
 def start_panel() -> None:
     with st.expander(t("compose.start"), expanded=False):
         tab_template, tab_blank, tab_upload, tab_saved = st.tabs(
             [t("compose.from_template"), t("compose.blank"), t("compose.upload"), t("compose.saved")])
         with tab_template:
-            templates, _problems = workspace.list_templates(folders())
-            if not templates:
-                st.info(t("compose.no_templates"))
-            elif (index := _pick(t("compose.from_template"), [s.model.name for s in templates],
-                                 "start:template")) is not None:
-                load_template(templates[index].model)
-                st.rerun()
+            template_tab()
         with tab_blank:
             if st.button(t("compose.new_blank"), key="start:blank"):
-                set_bid(Bid(), "new-bid")
-                st.rerun()
+                replace_asking(t("confirm.blank"), new_bid)
         with tab_upload:
             upload = st.file_uploader(t("compose.upload"), type=["yaml", "yml"], key="start:upload",
                                       max_upload_size=math.ceil(bidfile.MAX_BYTES / MB))
@@ -49,8 +68,11 @@ def start_panel() -> None:
                     # the browser holds to the limit above, but a request can come from elsewhere
                     bidfile.check_size(upload.size, upload.name)
                     bid = bidfile.parse(bidfile.decode(upload.getvalue(), upload.name), Bid, upload.name)
-                    set_bid(bid, upload.name.rsplit(".", 1)[0])
-                    st.rerun()
+
+                    def open_upload() -> None:
+                        set_bid(bid, upload.name.rsplit(".", 1)[0], t("undo.open", name=upload.name))
+                        _opened(upload.name)
+                    replace_asking(t("confirm.open", name=upload.name), open_upload)
         with tab_saved:
             saved, problems = workspace.list_bids(folders())
             for problem in problems:
@@ -58,9 +80,25 @@ def start_panel() -> None:
             if not saved:
                 st.info(t("compose.no_saved"))
             elif (index := _pick(t("compose.saved"), [s.path.stem for s in saved], "start:saved")) is not None:
-                set_bid(saved[index].model, saved[index].path.stem)
-                st.session_state.bid_digest = saved[index].digest
-                st.rerun()
+                chosen = saved[index]
+
+                def open_saved() -> None:
+                    set_bid(chosen.model, chosen.path.stem, t("undo.open", name=chosen.path.stem), chosen.digest)
+                    _opened(chosen.path.stem)
+                replace_asking(t("confirm.open", name=chosen.path.stem), open_saved)
+
+
+def draft_panel() -> None:
+    """The bid a reload or another tab left unsaved, to take back (or leave) at the top of the page."""
+    offer = draft_offer()
+    if offer is None:
+        return
+    with st.container(border=True, key="draft:offer"):
+        st.info(draft_saved_text(offer), icon=":material/history:")
+        restore, dismiss = st.columns(2)
+        restore.button(t("draft.restore"), type="primary", key="draft:restore", on_click=restore_draft)
+        dismiss.button(t("draft.dismiss"), key="draft:dismiss", on_click=dismiss_draft,
+                       help=t("draft.dismiss_help"))
 
 
 def details_form(bid: Bid) -> None:
@@ -84,8 +122,47 @@ def _move(index: int, neighbour: int) -> None:
     clauses[index], clauses[neighbour] = clauses[neighbour], clauses[index]
 
 
-def _remove(index: int) -> None:
-    del st.session_state.bid.clauses[index]
+def _remove(clause_id: str, title: str) -> None:
+    remember(t("undo.remove", title=title))
+    bid = st.session_state.bid
+    bid.clauses = [c for c in bid.clauses if c.id != clause_id]
+
+
+def _remove_button(place, clause_id: str, title: str, label: str) -> None:
+    """Remove a clause from the bid once the writer confirms; 撤销 puts it back."""
+    if place.button(label, key=key("remove", clause_id), help=t("compose.remove")):
+        confirm(t("confirm.remove", title=title), t("compose.remove"), lambda: _remove(clause_id, title))
+
+
+def _use_version(clause_id: str, version: int) -> None:
+    for choice in st.session_state.bid.clauses:
+        if choice.id == clause_id:
+            choice.version = version
+    st.session_state.bid_gen += 1  # the clause's widgets start again from its values
+
+
+def missing_card(choice: ClauseChoice, lib: Library) -> None:
+    """A chosen clause the library does not have, or not in this version: what is wrong, and the
+    way out (another version of it, when there is one, or removing it)."""
+    entry = lib.clauses.get(choice.id)
+    with st.container(border=True):
+        if entry is None:
+            st.error(t("compose.missing_clause", id=choice.id), icon=":material/error:")
+            _remove_button(st, choice.id, choice.id, t("compose.remove"))
+            return
+        title = entry.latest().title
+        versions = sorted(entry.versions, reverse=True)
+        st.error(t("compose.missing_version", title=title, version=choice.version,
+                   have="、".join(f"v{n}" for n in versions)), icon=":material/error:")
+        pick, use, remove = st.columns([4, 2, 1], vertical_alignment="bottom")
+        offered = (entry.latest_approved() or entry.latest()).version
+        version = pick.selectbox(t("compose.other_version"), versions, index=versions.index(offered),
+                                 key=key("other_version", choice.id),
+                                 format_func=lambda v: t("compose.version", version=v,
+                                                         status=t("status." + entry.status(v))))
+        use.button(t("compose.use_version"), key=key("use_version", choice.id), type="primary",
+                   on_click=_use_version, args=(choice.id, version))
+        _remove_button(remove, choice.id, title, t("compose.remove"))
 
 
 def _add(lib: Library) -> None:
@@ -104,8 +181,9 @@ def _clause_label(lib: Library, clause_id: str) -> str:
     return f"{category.title if category else entry.category} · {entry.latest().title} ({clause_id})"
 
 
-def clause_editor(bid: Bid, lib: Library) -> None:
-    """The chosen clauses, one chapter section (category) at a time.
+def clause_editor(bid: Bid, lib: Library, missing: list[ClauseChoice]) -> None:
+    """The chosen clauses, one chapter section (category) at a time; those the library does not
+    have (`missing`) first, each as a card that says so.
 
     Showing one section keeps each rerun to a few dozen widgets even for a bid of sixty clauses;
     values live in the bid, so a section's widgets come back with them when it is shown again.
@@ -118,13 +196,8 @@ def clause_editor(bid: Bid, lib: Library) -> None:
                      format_func=lambda c: _clause_label(lib, c), placeholder=t("common.choose"))
     with button_col:
         st.button(t("compose.add"), key=key("add_button"), on_click=_add, args=(lib,))
-    missing = [c for c in bid.clauses if c.id not in lib.clauses or c.version not in lib.clauses[c.id].versions]
     for choice in missing:
-        entry = lib.clauses.get(choice.id)
-        message = (t("err.version-missing", id=choice.id, version=choice.version,
-                     have="、".join(f"v{n}" for n in entry.versions)) if entry
-                   else t("err.clause-missing", id=choice.id))
-        st.error(t("error.prefix", message=message))
+        missing_card(choice, lib)
     by_category: dict[str, list[int]] = {}
     for index, choice in enumerate(bid.clauses):
         if choice not in missing:
@@ -162,11 +235,17 @@ def clause_card(choice: ClauseChoice, entry, index: int, before: int | None, aft
                   args=(index, before), disabled=before is None)
         down.button("↓", key=key("down", choice.id), help=t("compose.down"), on_click=_move,
                     args=(index, after), disabled=after is None)
-        remove.button("✕", key=key("remove", choice.id), help=t("compose.remove"), on_click=_remove,
-                      args=(index,))
+        _remove_button(remove, choice.id, version.title, "✕")
         for name, spec in version.params.items():
             raw = choice.params.get(name, spec.default)
             choice.params[name] = param_widget(choice.id, name, spec, raw)
+
+
+def missing_finding(choice: ClauseChoice, lib: Library) -> Finding:
+    """A clause the library does not have blocks the final chapter, which would silently lack it."""
+    entry = lib.clauses.get(choice.id)
+    return Finding(kind="status", status=t("compose.missing_status"), blocking=True, clause_id=choice.id,
+                   message=t("compose.missing_finding", title=entry.latest().title if entry else choice.id))
 
 
 def people_editor(bid: Bid) -> None:
@@ -188,20 +267,25 @@ def findings_panel(result) -> None:
     else:
         ok = sum(1 for f in req if f.status in ("正偏离", "无偏离"))
         st.caption(t("findings.summary", total=len(req), ok=ok, blocking=len(result.blocking)))
-    if not result.blocking:
+    undecided = open_rows(result)
+    open_ids = {id(f) for f in undecided}
+    if not result.blocking and not undecided:
         st.success(t("findings.clean"), icon=":material/task_alt:")
     met, look = [], []
-    for finding in result.findings:
+    for n, finding in enumerate(result.findings):
         subject = finding.requirement.text if finding.requirement else ""
         line = f"**{finding.status}** {subject}  \n{finding.message}"
         if finding.blocking:
             st.error(f"{t('findings.blocking')} · {line}", icon=":material/block:")
+            open_clause_button(finding, f"finding{n}")
         elif finding.kind == "requirement" and finding.status in ("正偏离", "无偏离"):
             met.append(line)
-        else:
-            look.append(line)
-    for line in look:
+        elif id(finding) not in open_ids:  # an open row is shown once, with the form that decides it
+            look.append((n, line, finding))
+    for n, line, finding in look:
         st.warning(line, icon=":material/help:")
+        open_clause_button(finding, f"finding{n}")
+    decisions_panel(result)
     if met:
         with st.expander(t("findings.met", n=len(met))):
             for line in met:
@@ -211,16 +295,20 @@ def findings_panel(result) -> None:
 def output_panel(bid: Bid, chapter, draft_chapter) -> None:
     st.subheader(t("output.title"))
     blocking = chapter.check.blocking
+    undecided = open_rows(chapter.check)
     name = st.session_state.get("bid_name", "bid")
     if blocking:
         st.error(t("output.final_blocked", n=len(blocking), first=blocking[0].message))
-    st.download_button(t("output.final"), data=lambda: render_docx(chapter), file_name=f"{name}.docx",
-                       disabled=bool(blocking), key="download:final", on_click="ignore",
+    if undecided:
+        st.warning(t("decide.open_count", n=len(undecided)), icon=":material/rule:")
+    st.download_button(t("output.final"), data=lambda: render_docx(chapter),
+                       file_name=workspace.download_name(bid, False, "docx"),
+                       disabled=bool(blocking or undecided), key="download:final", on_click="ignore",
                        mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
     st.download_button(t("output.draft"), data=lambda: render_docx(draft_chapter),
-                       file_name=f"{name}-草稿.docx", key="download:draft", on_click="ignore",
+                       file_name=workspace.download_name(bid, True, "docx"), key="download:draft", on_click="ignore",
                        mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
-    st.download_button(t("output.yaml"), data=bidfile.to_yaml(bid), file_name=f"{name}.yaml",
+    st.download_button(t("output.yaml"), data=bidfile.to_yaml(bid), file_name=workspace.download_name(bid, False, "yaml"),
                        mime="application/x-yaml", key="download:yaml", on_click="ignore")
     save_name = st.text_input(t("output.save_name"), name, key=key("save_name"))
     if st.button(t("output.save"), key="save"):
@@ -237,6 +325,9 @@ st.title(t("compose.title"))
 with shown_errors():
     library_ = get_library()
     bid_ = get_bid()
+    confirm_dialog()
+    draft_panel()
+    undo_button("compose")
     start_panel()
     if message := st.session_state.pop("compose_message", None):
         st.success(message)
@@ -252,13 +343,16 @@ with shown_errors():
             [t("compose.details"), t("compose.clauses"), f"{t('compose.staff')} / {t('compose.offices')}"])
         with tab_details:
             details_form(bid_)
+        rest_, missing_ = without_missing(bid_, library_)
         with tab_clauses:
-            clause_editor(bid_, library_)
+            clause_editor(bid_, library_, missing_)
         with tab_people:
             people_editor(bid_)
-    chapter_ = compose(bid_, library_)
+    chapter_ = compose(rest_, library_)
+    chapter_.check.findings[:0] = [missing_finding(c, library_) for c in missing_]
     with right:
         output_panel(bid_, chapter_, replace(chapter_, draft=True))
         findings_panel(chapter_.check)
     with st.expander(t("preview.title"), expanded=True):
         st.html(render_html(chapter_))
+    autosave_draft()

@@ -41,8 +41,9 @@ def versions_panel(entry: ClauseEntry) -> None:
                  hide_index=True, width="stretch",
                  column_config={t("col.note"): st.column_config.TextColumn(width="large")})
     numbers = sorted(entry.versions, reverse=True)
-    number = st.selectbox(t("col.version"), numbers, format_func=lambda n: f"v{n} · {t('status.' + entry.status(n))}",
-                          key=f"library:version:{entry.id}:{len(numbers)}")
+    # keyed without the version count and labelled without the status (the browser sends the label
+    # back), so a version saved or reviewed meanwhile does not move the selection
+    number = st.selectbox(t("col.version"), numbers, format_func=lambda n: f"v{n}", key=f"library:version:{entry.id}")
     st.markdown(f"**{t('library.rendered')}**")
     try:
         st.info(render_with_defaults(entry.versions[number]))
@@ -63,7 +64,7 @@ def clause_detail(lib: Library, entry: ClauseEntry, uses: int, stale: bool, stal
     with tab_edit:
         edit_panel(lib, entry)
     with tab_review:
-        review_panel(lib, entry)
+        review_panel(entry)
     with tab_diff:
         diff_panel(entry)
 

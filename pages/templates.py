@@ -6,22 +6,23 @@ import streamlit as st
 from bidkit import workspace
 from bidkit.errors import BidError
 from ui.messages import t
-from ui.state import folders, get_bid, get_library, load_template, shown_errors
+from ui.state import ask_template, autosave_draft, confirm_dialog, folders, get_bid, get_library, shown_errors, undo_button
 from ui.upgrades import describe, upgrade_notice
 
 
 def template_row(saved, lib) -> None:
     template = saved.model
     with st.container(border=True):
-        info, load, delete = st.columns([6, 2, 1], vertical_alignment="center")
+        info, new, load, delete = st.columns([5, 2, 2, 1], vertical_alignment="center")
         created = template.created or saved.modified
         info.markdown(f"**{template.name}**  \n{template.owner or '—'} · {created:%Y-%m-%d} · "
                       f"{t('templates.clauses', n=len(template.clauses))}"
                       + (f"  \n{template.description}" if template.description else ""))
-        if load.button(t("templates.load"), key=f"templates:load:{saved.path.name}"):
-            load_template(template)
-            st.session_state.templates_message = t("templates.loaded", name=template.name)
-            st.rerun()
+        if new.button(t("templates.new"), key=f"templates:new:{saved.path.name}", help=t("compose.template_new_help")):
+            ask_template(template, new=True, message_key="templates_message")
+        if load.button(t("templates.load"), key=f"templates:load:{saved.path.name}",
+                       help=t("compose.template_into_help")):
+            ask_template(template, new=False, message_key="templates_message")
         if delete.button(t("templates.delete"), key=f"templates:delete:{saved.path.name}"):
             st.session_state.templates_confirm = str(saved.path)
         upgraded = upgrade_notice(template.clauses, lib, f"template:{saved.path.name}")
@@ -63,6 +64,8 @@ st.title(t("templates.title"))
 with shown_errors():
     if message := st.session_state.pop("templates_message", None):
         st.success(message)
+    confirm_dialog()
+    undo_button("templates")
     templates, problems = workspace.list_templates(folders())
     if not templates:
         st.info(t("templates.none"))
@@ -74,3 +77,4 @@ with shown_errors():
             for problem in problems:
                 st.warning(problem)
     save_form()
+    autosave_draft()

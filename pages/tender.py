@@ -14,7 +14,7 @@ from bidkit.errors import BidkitError
 from bidkit.model import METRICS, Requirement, Where
 from ui.evidence import section_counts, several_files, where_label
 from ui.messages import lang, metric_label, op_label, t, unit_label
-from ui.state import get_bid, key, shown_errors
+from ui.state import autosave_draft, confirm, confirm_dialog, get_bid, key, remember, shown_errors, undo_button
 from ui.widgets import edited_rows, show_row_error
 
 OPS = [">=", "<=", "==", "present"]
@@ -26,34 +26,96 @@ ROW_HEIGHT = 35  # Streamlit's dataframe row, in pixels
 
 
 def extract_upload(name: str, data: bytes) -> list[Requirement]:
-    """Run the extractor on an uploaded file (it reads by extension, so keep the name's suffix)."""
+    """Run the extractor on an uploaded file (it reads by extension, so keep the name's suffix).
+    An error names the upload as the user knows it, never the temporary copy on the server."""
     with tempfile.TemporaryDirectory(prefix="bidkit-tender-") as tmp:
         path = Path(tmp) / Path(name).name
         path.write_bytes(data)
-        return extract.extract_file(path)
-
-
-def extraction_panel() -> list[Requirement] | None:
-    text = st.text_area(t("tender.paste"), height=180, key="tender:text")
-    upload = st.file_uploader(t("tender.upload"), type=["txt", "md", "docx", "pdf"], key="tender:upload")
-    mode = st.radio("mode", [t("tender.replace"), t("tender.append")], horizontal=True,
-                    label_visibility="collapsed", key="tender:mode")
-    if not st.button(t("tender.extract"), type="primary", key="tender:extract"):
-        return None
-    if upload is None and not text.strip():
-        st.warning(t("tender.empty"))
-        return None
-    with st.status(t("tender.extracting"), expanded=False) as status:
         try:
-            found = extract_upload(upload.name, upload.getvalue()) if upload is not None else extract.extract_text(text)
-        except BidkitError:
-            status.update(label=t("tender.failed"), state="error")  # the error itself shows below, once
+            return extract.extract_file(path)
+        except BidkitError as exc:
+            exc.file = Path(name).name
             raise
-        status.update(label=t("tender.found", n=len(found)) if found else t("tender.nothing"), state="complete")
+
+
+def merged(current: list[Requirement], found: list[Requirement]) -> list[Requirement]:
+    """`found` added after `current`, less the rows already there (same metric, operator, value,
+    unit and text): appending the same tender twice adds nothing, and the first row keeps its
+    evidence and edits."""
+    def same(r: Requirement) -> tuple:
+        return r.metric, r.op, r.value, r.unit, r.text
+    seen = {same(r) for r in current}
+    added = []
+    for r in found:
+        if same(r) not in seen:
+            seen.add(same(r))
+            added.append(r)
+    return current + added
+
+
+def _source(text: str, upload) -> str | None:
+    """Which of the two inputs the extraction reads, said on the page: "file", "text" or None.
+    Both given: the writer picks; nothing is preferred silently."""
+    if upload is not None and text.strip():
+        labels = {"file": t("tender.source_file", name=upload.name), "text": t("tender.source_text")}
+        return st.radio(t("tender.source_both"), list(labels), format_func=labels.get, horizontal=True,
+                        key="tender:source")
+    if upload is not None:
+        st.caption(t("tender.uses_file", name=upload.name))
+        return "file"
+    if text.strip():
+        st.caption(t("tender.uses_text"))
+        return "text"
+    return None
+
+
+def _apply(found: list[Requirement], replace: bool) -> None:
     bid = get_bid()
-    bid.requirements = found if mode == t("tender.replace") else bid.requirements + found
+    before = len(bid.requirements)
+    if replace and before:
+        remember(t("undo.requirements"))
+    bid.requirements = list(found) if replace else merged(bid.requirements, found)
     st.session_state.requirements_gen = st.session_state.get("requirements_gen", 0) + 1
-    return found
+    added = len(bid.requirements) - before
+    if not before:
+        _tell("success", "tender.found", n=len(found))
+    elif replace:
+        _tell("success", "tender.replaced", n=len(found), old=before)
+    else:
+        _tell("success", "tender.appended", n=len(found), same=len(found) - added)
+
+
+def _tell(kind: str, message: str, **values) -> None:
+    """The outcome of the last extraction, shown (in the page's language) until the next one."""
+    st.session_state["tender:outcome"] = (kind, message, values)
+
+
+def extraction_panel() -> None:
+    text = st.text_area(t("tender.paste"), height=180, key="tender:text", placeholder=t("tender.paste_hint"))
+    upload = st.file_uploader(t("tender.upload"), type=["txt", "md", "docx", "pdf"], key="tender:upload")
+    source = _source(text, upload)
+    modes = {"replace": t("tender.replace"), "append": t("tender.append")}
+    mode = st.radio("mode", list(modes), format_func=modes.get, horizontal=True, label_visibility="collapsed",
+                    key="tender:mode")
+    if st.button(t("tender.extract"), type="primary", key="tender:extract"):
+        st.session_state.pop("tender:outcome", None)
+        if source is None:
+            st.warning(t("tender.empty"))
+            return
+        with st.spinner(t("tender.extracting")):
+            # an error leaves the requirements as they were; it is shown by the caller
+            found = extract_upload(upload.name, upload.getvalue()) if source == "file" else extract.extract_text(text)
+        if not found:
+            _tell("warning", "tender.nothing_kept")
+        elif mode == "replace" and get_bid().requirements:
+            confirm(t("tender.confirm_replace", old=len(get_bid().requirements), n=len(found)),
+                    t("tender.replace_yes"), lambda: _apply(found, replace=True))
+        else:
+            _apply(found, replace=mode == "replace")
+    undo_button("tender")
+    if outcome := st.session_state.get("tender:outcome"):
+        kind, message, values = outcome
+        getattr(st, kind)(t(message, **values))
 
 
 def _row(req: Requirement, with_file: bool) -> dict:
@@ -95,13 +157,15 @@ def requirements_table() -> None:
     # The language is in the key: the evidence column holds words, built when the editor starts.
     kept = edited_rows([_row(r, with_file) for r in bid.requirements],
                        key("requirements", st.session_state.get("requirements_gen", 0), lang()), {
-        "mandatory": st.column_config.CheckboxColumn(t("col.mandatory"), width=90),
+        # defaults for a new row: a required cell left empty would say "Please fill out this cell"
+        "mandatory": st.column_config.CheckboxColumn(t("col.mandatory"), width=90, default=False),
         "metric": st.column_config.SelectboxColumn(t("col.metric"), options=list(METRICS), required=True,
-                                                   format_func=metric_label, width=120),
+                                                   format_func=metric_label, width=120, default="other"),
         "op": st.column_config.SelectboxColumn(t("col.op"), options=OPS, required=True, width=80,
-                                               format_func=op_label),
+                                               format_func=op_label, default="present"),
         "value": st.column_config.TextColumn(t("col.value"), width=70),
-        "unit": st.column_config.SelectboxColumn(t("col.unit"), options=UNITS, width=80, format_func=unit_label),
+        "unit": st.column_config.SelectboxColumn(t("col.unit"), options=UNITS, width=80, format_func=unit_label,
+                                                 default=""),
         "text": st.column_config.TextColumn(t("col.text"), width="large"),
         "ref": st.column_config.TextColumn(t("col.ref"), width=120),
         "evidence": st.column_config.TextColumn(t("col.where"), width=110, disabled=True,
@@ -172,11 +236,17 @@ def _to_check_line(r: Requirement, with_file: bool) -> str:
 
 
 st.title(t("tender.title"))
+confirm_dialog()
+# Each part shows its own error, so a tender that cannot be read leaves the table and the lists
+# of the requirements as they were, under the message.
 with shown_errors():
     extraction_panel()
-    # The counts stand above the table but are drawn after it, so they include this run's edits.
-    summary = st.container()
+# The counts stand above the table but are drawn after it, so they include this run's edits.
+summary = st.container()
+with shown_errors():
     requirements_table()
-    with summary:
-        section_summary()
+with summary, shown_errors():
+    section_summary()
+with shown_errors():
     to_check_list()
+autosave_draft()  # a reload on this page keeps the requirements just extracted or edited

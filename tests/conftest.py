@@ -1,7 +1,14 @@
 """Shared test helpers."""
 from __future__ import annotations
 
+import atexit
+import functools
+import hashlib
+import io
 import shutil
+import subprocess
+import tarfile
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -11,12 +18,55 @@ from bidkit import library
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO_BID = ROOT / "examples" / "demo-bid.yaml"
+# The folders the app writes into when it runs on the working tree (`make run`); tests read a
+# snapshot of what git holds instead, and never write here.
+WORKING_FOLDERS = ("clause_library", "templates")
+
+
+@functools.cache
+def shipped() -> Path:
+    """A snapshot of the committed clause_library/ and templates/ (git HEAD), made once a process.
+
+    Approving a version in the app writes into the working clause_library/; tests that copied it
+    then ran on whatever the app last did. Outside a git checkout (a release archive) the working
+    folders are what was shipped."""
+    root = Path(tempfile.mkdtemp(prefix="bidkit-shipped-"))
+    atexit.register(shutil.rmtree, root, ignore_errors=True)
+    try:
+        archive = subprocess.run(["git", "archive", "--format=tar", "HEAD", *WORKING_FOLDERS], cwd=ROOT,
+                                 capture_output=True, check=True).stdout
+    except (OSError, subprocess.CalledProcessError):
+        for name in WORKING_FOLDERS:
+            shutil.copytree(ROOT / name, root / name, ignore=shutil.ignore_patterns(".*", "__pycache__"))
+        return root
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        tar.extractall(root, filter="data")
+    return root
+
+
+def _digest(folder: Path) -> str:
+    """One digest of a folder's file names and contents (bytecode caches left out)."""
+    digest = hashlib.sha256()
+    for path in sorted(folder.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            digest.update(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _working_folders_untouched():
+    """No test writes into the working clause_library/ or templates/ (a user's approvals live there)."""
+    before = {name: _digest(ROOT / name) for name in WORKING_FOLDERS}
+    yield
+    changed = [name for name in WORKING_FOLDERS if _digest(ROOT / name) != before[name]]
+    assert not changed, (f"{', '.join(changed)}/ changed while the tests ran: a test wrote into the working "
+                         "folders (use tests.conftest.shipped()), or someone used the app on them meanwhile")
 
 
 def library_with_clause(tmp_path: Path, clause_id: str, params: str, text: str) -> Path:
     """A copy of the shipped library with one more approved warranty clause (params as YAML flow)."""
     root = tmp_path / "lib"
-    shutil.copytree(ROOT / "clause_library", root)
+    shutil.copytree(shipped() / "clause_library", root)
     folder = root / "warranty" / clause_id
     folder.mkdir()
     (folder / "v1.yaml").write_text(
@@ -45,11 +95,12 @@ def _own_cache(tmp_path_factory, monkeypatch) -> None:
 
 @pytest.fixture
 def app_env(tmp_path: Path, monkeypatch) -> Path:
-    """The app run on its own workspace, a copy of the shipped templates and the shipped library."""
-    templates = tmp_path / "templates"
-    shutil.copytree(ROOT / "templates", templates, ignore=shutil.ignore_patterns("*.docx", "*.py"))
+    """The app run on its own workspace and copies of the shipped templates and library."""
+    templates, lib = tmp_path / "templates", tmp_path / "clause_library"
+    shutil.copytree(shipped() / "templates", templates, ignore=shutil.ignore_patterns("*.docx", "*.py"))
+    shutil.copytree(shipped() / "clause_library", lib)
     monkeypatch.setenv("BIDKIT_WORKSPACE", str(tmp_path / "workspace"))
     monkeypatch.setenv("BIDKIT_TEMPLATES", str(templates))
-    monkeypatch.setenv("BIDKIT_LIBRARY", str(ROOT / "clause_library"))
+    monkeypatch.setenv("BIDKIT_LIBRARY", str(lib))
     monkeypatch.chdir(ROOT)
     return tmp_path

@@ -169,7 +169,7 @@ def test_template_name_taken(folders):
     at = open_page("templates")
     at.text_input(key="templates:name").set_value("通用设备·基础承诺")
     next(b for b in at.button if b.label == "将当前投标保存为模板").click().run()
-    assert any("already exists" in e.value for e in at.error)
+    assert any("已有同名文件" in e.value for e in at.error)
 
 
 # ---------------------------------------------------------------- language
@@ -199,6 +199,7 @@ def test_add_move_and_remove_a_clause():
     ids = [c.id for c in at.session_state["bid"].clauses]
     assert ids.index("hotline") < ids.index("service-hours")
     next(b for b in at.button if b.key and b.key.endswith(":remove:hotline")).click().run()
+    at.button(key="confirm:yes").click().run()  # the removal is confirmed in a dialog
     assert "hotline" not in [c.id for c in at.session_state["bid"].clauses]
 
 

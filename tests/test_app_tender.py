@@ -21,17 +21,26 @@ def folders(app_env: Path) -> Path:
     return app_env
 
 
-def extracted(lang: str = "zh") -> AppTest:
-    """The tender page after pasting the demo tender and extracting it."""
+def tender_page(lang: str = "zh") -> AppTest:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     if lang != "zh":
         at.session_state["lang"] = lang
     at.switch_page("pages/tender.py")
-    at.run()
+    return at.run()
+
+
+def extracted(lang: str = "zh") -> AppTest:
+    """The tender page after pasting the demo tender and extracting it."""
+    at = tender_page(lang)
     at.text_area[0].set_value(TENDER).run()
-    next(b for b in at.button if b.key == "tender:extract").click().run()
+    click(at, "tender:extract")
+    click(at, "confirm:yes")  # the demo bid's requirements are replaced only when confirmed
     assert not at.exception, [e.value for e in at.exception]
     return at
+
+
+def click(at: AppTest, key: str) -> AppTest:
+    return next(b for b in at.button if b.key == key).click().run()
 
 
 def editor(at: AppTest):
@@ -136,3 +145,79 @@ def test_appended_tenders_name_their_files(tmp_path):
     at.run()
     table = editor(at).value
     assert list(table["evidence"][:2]) == ["A.pdf 第2页", "B.docx 第7段"]
+
+
+# ---------------------------------------------------------------- issue 12: extraction outcomes
+
+def texts(at: AppTest) -> str:
+    return "\n".join(str(e.value) for kind in ("success", "warning", "error", "info", "caption", "markdown")
+                     for e in getattr(at, kind))
+
+
+def test_replacing_asks_first_and_cancel_keeps_the_rows():
+    at = tender_page()
+    before = list(at.session_state["bid"].requirements)
+    assert before, "the demo bid has requirements to lose"
+    at.text_area[0].set_value(TENDER).run()
+    click(at, "tender:extract")
+    assert at.session_state["bid"].requirements == before  # nothing replaced yet
+    assert f"现有的 {len(before)} 项要求（包括您的修改）将被替换" in texts(at)
+    click(at, "confirm:no")
+    assert at.session_state["bid"].requirements == before
+    assert "confirm:yes" not in [b.key for b in at.button]
+
+
+def test_nothing_found_keeps_the_rows_and_is_no_success():
+    at = tender_page()
+    before = list(at.session_state["bid"].requirements)
+    at.text_area[0].set_value("第一章 投标邀请\n本项目接受联合体投标。").run()
+    click(at, "tender:extract")
+    assert at.session_state["bid"].requirements == before
+    assert [w.value for w in at.warning] == ["没有找到售后服务要求：现有要求未改动"]
+    assert not at.success and "confirm:yes" not in [b.key for b in at.button]
+
+
+def test_appending_the_same_tender_twice_adds_nothing_the_second_time():
+    at = extracted()
+    first = list(at.session_state["bid"].requirements)
+    edit(at, {"edited_rows": {"0": {"ref": "我的修改"}}})
+    at.radio(key="tender:mode").set_value("append").run()
+    click(at, "tender:extract")
+    after = at.session_state["bid"].requirements
+    assert len(after) == len(first)
+    assert after[0].ref == "我的修改" and after[0].where == first[0].where  # the first one is kept
+    assert f"找到 {len(first)} 项售后服务要求，已追加；其中 {len(first)} 项与现有要求相同，未重复添加" in texts(at)
+
+
+def test_an_unreadable_upload_keeps_the_page_and_names_the_upload_not_a_path():
+    at = tender_page()
+    before = list(at.session_state["bid"].requirements)
+    at.file_uploader(key="tender:upload").upload("招标文件.pdf", b"not a pdf at all", "application/pdf").run()
+    assert "将从上传的文件 招标文件.pdf 提取" in texts(at)
+    click(at, "tender:extract")
+    errors = [e.value for e in at.error]
+    assert errors == ["出错了：不是 PDF 文件（文件开头没有 PDF 标记）：是否由其他格式改名而来？（招标文件.pdf）"]
+    assert "/tmp" not in errors[0] and "bidkit-tender" not in errors[0]
+    assert at.session_state["bid"].requirements == before
+    assert editor(at) is not None and "要求列表（可编辑：增加、删除、修改、切换★）" in [s.value for s in at.subheader]
+    assert "正在提取" not in texts(at)
+
+
+def test_text_and_file_both_given_the_writer_chooses():
+    at = tender_page()
+    at.text_area[0].set_value(TENDER).run()
+    at.file_uploader(key="tender:upload").upload("空.pdf", b"not a pdf", "application/pdf").run()
+    source = at.radio(key="tender:source")
+    assert source.label == "已粘贴文字，也已上传文件：从哪一个提取？"
+    source.set_value("text").run()
+    click(at, "tender:extract")
+    assert not at.error  # the pasted text was read, not the broken file
+    assert "confirm:yes" in [b.key for b in at.button]
+
+
+def test_a_replace_can_be_undone():
+    before = list(tender_page().session_state["bid"].requirements)
+    at = extracted()
+    assert at.session_state["bid"].requirements != before
+    click(at, "undo:tender")
+    assert at.session_state["bid"].requirements == before

@@ -161,5 +161,5 @@ def test_the_app_shows_a_save_conflict_as_one_message(app_env):
     next(b for b in at.button if b.label == "保存到工作区").click().run()
     assert not at.exception
     assert [e.value for e in at.error if "保存冲突" in e.value] == [
-        "保存冲突：was changed by someone else since you opened it; reload and redo your change（湛江一中.yaml）"]
+        "保存冲突：在您打开之后已被他人修改；没有覆盖任何内容：请重新载入后再做一次您的修改（湛江一中.yaml）"]
     assert saved.read_bytes() == theirs

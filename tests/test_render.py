@@ -100,3 +100,18 @@ def test_template_failing_at_render_time_names_clause_and_parameter(tmp_path):
     result = compose(bid, library.load(root)).check
     messages = [f.message for f in result.blocking]
     assert any(re.search(r"warranty-odd v1: cannot be rendered: .*not supported", m) for m in messages), messages
+
+
+@pytest.mark.parametrize("draft", [False, True])
+def test_html_preview_header_is_the_docx_header(chapter, draft):
+    """The preview's running header says what the .docx header says, word for word (it split the
+    project and 项目编号 apart and left out 草稿)."""
+    import dataclasses
+    import io
+
+    from bidkit.render_docx import render_docx
+    shown = dataclasses.replace(chapter, draft=draft)
+    running = re.search(r'<div class="running">(.*?)</div>', render_html(shown)).group(1)
+    docx_header = docx.Document(io.BytesIO(render_docx(shown))).sections[0].header.paragraphs[0].text
+    assert re.sub(r"<[^>]+>", "", running) == docx_header
+    assert docx_header.startswith("草稿 — ") == draft

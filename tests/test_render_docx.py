@@ -391,3 +391,42 @@ def test_minimal_chapter_renders(tmp_path):
     document = docx.Document(io.BytesIO(render_docx(chapter, toc=True)))
     assert [p.text.rstrip("\t") for p in document.paragraphs][:3] == ["目　录", "一、总则", "一、总则"]
     assert len(document.tables) == 1 and len(document.tables[0].rows) == 1
+
+
+# --- layout of the tables and the running header (issue 12) ----------------------------------
+
+def test_deviation_note_column_gets_a_fair_share(document, chapter):
+    """说明 holds reasons of 10-45 characters: it is as wide as 招标文件要求 and holds six
+    characters a line (it held 2-4), 五号 being 210 twips."""
+    table, model = table_for(document, chapter, "售后服务偏离表")
+    assert model.header[2] == "招标文件要求" and model.header[5] == "说明"
+    widths = [column.width.twips for column in table.columns]
+    assert widths[5] >= widths[2]
+    assert widths[5] >= 6 * 210 + 216
+
+
+def test_commitment_table_repeats_no_column(chapter):
+    """The 承诺一览表 names each commitment once (the clause title repeated its label: 服务时间 |
+    服务时间) and says where in the chapter it is written."""
+    table = next(t for t in chapter.tables() if t.title == "售后服务承诺一览表")
+    assert table.header == ("序号", "承诺事项", "承诺内容", "所在条款")
+    headings = {b.full for b in chapter.headings()}
+    for row in table.rows:
+        assert len(set(row[1:])) == len(row) - 1, row
+        section, sub = row[3].split("、", 1)
+        assert f"{section}、" in {h[:len(section) + 1] for h in headings} and sub.startswith("（")
+    service_hours = next(row for row in table.rows if row[1] == "服务时间")
+    assert service_hours[2:] == ("7×24小时", "五、（一）")
+
+
+def test_redline_header_names_the_clause_and_versions():
+    """The redline's header names the clause and its versions; it is no 项目编号."""
+    from bidkit.diff import diff_versions, redline_chapter
+    from bidkit.library import load
+    from tests.conftest import shipped
+    lib = load(shipped() / "clause_library", use_cache=False)
+    old, new = (lib.version("warranty-period", n) for n in (1, 2))
+    chapter = redline_chapter(diff_versions(old, new))
+    header = docx.Document(io.BytesIO(render_docx(chapter))).sections[0].header.paragraphs[0].text
+    assert header == "条款修订对照：质保期承诺（warranty-period）  v1 → v2"
+    assert "项目编号" not in header

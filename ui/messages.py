@@ -1,6 +1,8 @@
 """Every label of the app in one table, in Chinese (the default) and English."""
 from __future__ import annotations
 
+import re
+from datetime import date, datetime
 from pathlib import PurePath
 
 import streamlit as st
@@ -15,8 +17,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "nav.library": ("条款库", "Library"),
     "nav.templates": ("模板", "Templates"),
     "sidebar.language": ("语言 / Language", "语言 / Language"),
-    "sidebar.library": ("条款库：{clauses} 条，{versions} 个版本", "Library: {clauses} clauses, {versions} versions"),
-    "sidebar.library_issues": ("条款库有 {n} 个文件有问题（见条款库页）", "{n} library files have problems (see Library)"),
+    "sidebar.library": ("条款库：{clauses} 条，{versions} 个版本", "Library: {clauses} {clauses|clause|clauses}, {versions} {versions|version|versions}"),
+    "sidebar.library_issues": ("条款库有 {n} 个文件有问题（见条款库页）", "{n} library {n|file has a problem|files have problems} (see Library)"),
     "sidebar.bid": ("当前投标：{project}", "Current bid: {project}"),
     "sidebar.no_project": ("（未命名项目）", "(untitled project)"),
     # compose: start
@@ -67,18 +69,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "compose.rows_invalid": ("第 {row} 行：{message}", "Row {row}: {message}"),
     # compose: findings and output
     "findings.title": ("检查结果", "Findings"),
-    "findings.summary": ("{total} 项要求：{ok} 项满足，{blocking} 项阻断", "{total} requirements: {ok} met, {blocking} blocking"),
+    "findings.summary": ("{total} 项要求：{ok} 项满足，{blocking} 项阻断", "{total} {total|requirement|requirements}: {ok} met, {blocking} blocking"),
     "findings.none": ("没有招标要求：在“招标要求”页粘贴或上传招标文件。", "No tender requirements yet: paste or upload the tender on the Tender page."),
     "findings.blocking": ("阻断", "blocking"),
     "findings.clean": ("没有阻断项，可以生成正式文档。", "Nothing blocks: the final document can be downloaded."),
     "output.title": ("生成与保存", "Output"),
     "output.final": ("下载正式 .docx", "Download final .docx"),
-    "output.final_blocked": ("有 {n} 个阻断项，不能生成正式文档：{first}", "{n} blocking findings, no final document: {first}"),
+    "output.final_blocked": ("有 {n} 个阻断项，不能生成正式文档：{first}", "{n} blocking {n|finding|findings}, no final document: {first}"),
     "output.draft": ("下载草稿 .docx", "Download draft .docx"),
     "output.yaml": ("下载投标 YAML", "Download bid YAML"),
     "output.save_name": ("保存名称", "Save as"),
     "output.save": ("保存到工作区", "Save to workspace"),
-    "output.saved": ("已保存：{path}", "Saved: {path}"),
+    "output.saved": ("已保存：{path.name}", "Saved: {path.name}"),
     "preview.title": ("预览", "Preview"),
     # tender
     "tender.title": ("招标要求", "Tender requirements"),
@@ -86,9 +88,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "tender.upload": ("或上传招标文件（.txt .md .docx .pdf）", "Or upload the tender (.txt .md .docx .pdf)"),
     "tender.extract": ("提取要求", "Extract requirements"),
     "tender.extracting": ("正在提取招标要求…", "Extracting requirements…"),
-    "tender.found": ("找到 {n} 项售后服务要求", "Found {n} after-sales requirements"),
-    "tender.nothing": ("没有找到售后服务要求", "No after-sales requirements found"),
-    "tender.failed": ("无法读取招标文件", "The tender cannot be read"),
     "tender.empty": ("请先粘贴文字或上传文件", "Paste text or upload a file first"),
     "tender.table": ("要求列表（可编辑：增加、删除、修改、切换★）", "Requirements (edit, add, delete, toggle ★)"),
     "tender.replace": ("替换现有要求", "Replace the current requirements"),
@@ -106,7 +105,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "col.found": ("找到", "Found"),
     "col.to_check": ("需人工确认", "To check by hand"),
     "tender.sections": ("各章节找到的要求", "Requirements found per section"),
-    "tender.sections_summary": ("{sections} 个章节，共 {found} 项，其中 {to_check} 项需人工确认", "{sections} sections, {found} rows, {to_check} to check by hand"),
+    "tender.sections_summary": ("{sections} 个章节，共 {found} 项，其中 {to_check} 项需人工确认", "{sections} {sections|section|sections}, {found} {found|row|rows}, {to_check} to check by hand"),
     "tender.no_section": ("（未识别章节）", "(no section heading)"),
     "tender.to_check": ("需人工确认（{n} 项）", "To check by hand ({n})"),
     "tender.to_check_help": ("这些条款没有可比较的数值，检查时不会自动比对：请按出处阅读原文，确认投标文件已响应。", "These clauses carry no value to compare, so the check cannot compare them: read each at the place given and make sure the bid answers it."),
@@ -125,7 +124,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "library.category": ("类别", "Category"),
     "library.metric": ("指标", "Metric"),
     "library.status": ("状态", "Status"),
-    "library.results": ("{n} 条条款", "{n} clauses"),
+    "library.results": ("{n} 条条款", "{n} {n|clause|clauses}"),
     "library.pick": ("查看条款", "Show clause"),
     "library.versions": ("版本历史", "Versions"),
     "library.rendered": ("按默认值生成的文字", "Text rendered with its defaults"),
@@ -142,9 +141,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "library.edit": ("编辑新版本", "Edit as new version"),
     "library.review": ("审核", "Review"),
     "library.diff": ("版本对比", "Compare versions"),
-    "library.freshness": ("最近审核：{reviewed} · 被 {uses} 份已保存的投标和模板使用", "Last reviewed: {reviewed} · used by {uses} saved bids and templates"),
+    "library.freshness": ("最近审核：{reviewed} · 被 {uses} 份已保存的投标和模板使用", "Last reviewed: {reviewed} · used by {uses} saved {uses|bid or template|bids and templates}"),
     "library.stale": ("该条款超过 {days} 天未经审核，请法务复核", "Not reviewed for over {days} days: ask legal to review it"),
-    "library.stale_count": ("{n} 条超过 {days} 天未审核", "{n} not reviewed for {days} days"),
+    "library.stale_count": ("{n} 条超过 {days} 天未审核", "{n} not reviewed for {days} {days|day|days}"),
     "col.reviewed": ("最近审核", "Last reviewed"),
     "col.uses": ("使用次数", "Used by"),
     "col.stale": ("待复核", "Stale"),
@@ -184,10 +183,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "auth.no_sign_in": ("本应用未启用登录：作者和审核人记录为下方填写的姓名。", "This app runs without sign-in: authors and reviewers are recorded by the name below."),
     "auth.your_name": ("您的姓名", "Your name"),
     "upgrade.retired": ("条款 {id} 使用的 v{version} 已停用，请改用新的已审批版本", "{id} uses v{version}, which is retired: move to a newer approved version"),
-    "upgrade.available": ("{n} 条条款有更新的已审批版本", "{n} clauses have a newer approved version"),
-    "upgrade.show": ("查看这 {n} 处变化", "Show the {n} changes"),
+    "upgrade.available": ("{n} 条条款有更新的已审批版本", "{n} {n|clause has|clauses have} a newer approved version"),
+    "upgrade.show": ("查看这 {n} 处变化", "Show the {n} {n|change|changes}"),
     "upgrade.apply": ("升级到最新已审批版本", "Upgrade to the latest approved versions"),
-    "upgrade.result": ("{id} 已升级到 v{version}，保留 {kept} 个参数值。", "{id} is now v{version}; {kept} values kept."),
+    "upgrade.result": ("{id} 已升级到 v{version}，保留 {kept} 个参数值。", "{id} is now v{version}; {kept} {kept|value|values} kept."),
     "upgrade.dropped": ("未保留：{items}", "Not kept: {items}"),
     "upgrade.done": ("升级完成", "Upgraded"),
     # templates
@@ -202,12 +201,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "templates.loaded": ("模板“{name}”已载入编写页", "Template '{name}' loaded into Compose"),
     "templates.delete": ("删除", "Delete"),
     "templates.confirm": ("确认删除模板“{name}”？（文件将移入工作区回收站）", "Delete template '{name}'? (it is moved to the workspace trash)"),
-    "templates.deleted": ("模板“{name}”已删除（已移入 {path}）", "Template '{name}' deleted (moved to {path})"),
+    "templates.deleted": ("模板“{name}”已删除（已移入工作区回收站）", "Template '{name}' deleted (moved to the workspace trash)"),
     "templates.cancel": ("取消", "Cancel"),
     "templates.exists": ("已有同名模板：请换一个名称", "A template of that name exists: choose another name"),
-    "templates.clauses": ("{n} 条条款", "{n} clauses"),
+    "templates.clauses": ("{n} 条条款", "{n} {n|clause|clauses}"),
     "templates.problems": ("无法读取的模板", "Templates that cannot be read"),
-    "findings.met": ("满足要求的 {n} 项", "{n} requirements met"),
+    "findings.met": ("满足要求的 {n} 项", "{n} {n|requirement|requirements} met"),
     "common.choose": ("请选择", "Choose"),
     # errors
     "error.prefix": ("出错了：{message}", "Error: {message}"),
@@ -236,6 +235,161 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # -- saving and reviewing
     "err.library-id-taken": ("编号 {id} 已被分类 {category} 中的条款使用；编号在整个条款库中必须唯一，请换一个编号", "{id} is already the id of a clause in category {category}; ids are unique across the library: choose another id"),
     "err.library-symlink": ("{path} 是符号链接：不会通过链接写入，请换成文件夹本身", "{path} is a symbolic link; nothing is written through links: replace it with the folder itself"),
+    # -- issue 12: review
+    "err.review-stale": ("{id} v{version} 已不是您读过的内容（文件已改动或已不在），未记录任何审核：请重新阅读后再审核",
+                         "{id} v{version} is no longer the text you read (its file changed or is gone); nothing was recorded: read it again, then review it"),
+    "err.review-own-version": ("{id} v{version} 由 {author} 编写，作者不能批准自己的版本：请另一位审核人批准（四眼原则）；只有一人的团队可在设置文件中写 one_person_team: true",
+                               "{id} v{version} was written by {author}, who may not approve it: another reviewer approves it (four-eyes), unless the settings say one_person_team: true"),
+    "review.moved": ("所选版本已变为 v{now}，而您读的是 v{seen}：未记录任何审核，请确认版本后再点击",
+                     "The selection is now v{now}, but you read v{seen}: nothing was recorded; check the version, then click again"),
+    "review.reading": ("您正在审核 v{version}（{status}，作者 {author}，{created}）：{note}", "You are reviewing v{version} ({status}, by {author}, {created}): {note}"),
+    "review.template": ("条款正文（模板）", "Clause text (template)"),
+    "review.against": ("与最近批准的 v{version} 对比：", "Against v{version}, the latest approved version:"),
+    "review.no_approved": ("尚无其他已批准的版本可对比。", "No other approved version to compare with."),
+    "merge.mine": ("我的修改", "my edit"),
+    "merge.theirs": ("v{version}（{author}）的修改", "v{version} ({author})"),
+    "merge.done": ("已把您的修改合并到 v{version} 上，对方的修改都保留了。请检查编辑框中的文字，确认后再点击“保存为新版本（草稿）”。",
+                   "Your edit is merged on top of v{version}, keeping their changes. Check the text in the editor, then click Save as new version (draft)."),
+    "merge.conflicts": ("有 {n} 处您和对方改了同一段：编辑框中以 <<<<<<< 和 >>>>>>> 标出，上面是您的修改，下面是 v{version} 的。请保留应有的文字并删去标记，之后才能保存。",
+                        "You and they changed the same {n|passage|passages} ({n}): the editor marks each between <<<<<<< and >>>>>>>, your edit above, v{version} below. Keep the right text and delete the markers before saving."),
+    "merge.diff": ("合并后的文字与 v{version} 对比：", "The merged text against v{version}:"),
+    "merge.unresolved": ("{field}中还有未解决的冲突标记（<<<<<<< … >>>>>>>）：请改好并删去标记后再保存",
+                         "{field} still holds conflict markers (<<<<<<< … >>>>>>>): resolve them and delete the markers before saving"),
+    # -- issue 12: decisions
+    "decide.open_count": ("还有 {n} 行需要您决定：在“检查结果”中为每行选择偏离情况并确认后，才能生成正式文档",
+                          "Rows still needing your decision: {n}. Choose each one's deviation under Findings and "
+                          "confirm it; then the final document can be made"),
+    "decide.title": ("需要您决定的行（{n}）", "Rows needing your decision ({n})"),
+    "decide.status": ("偏离情况", "Deviation"),
+    "decide.status.正偏离": ("正偏离", "Better (正偏离)"),
+    "decide.status.无偏离": ("无偏离", "Equal (无偏离)"),
+    "decide.status.负偏离": ("负偏离", "Worse (负偏离)"),
+    "decide.response": ("投标响应（印入偏离表）", "Bid response (printed in the deviation table)"),
+    "decide.note": ("说明（可选，印入偏离表）", "Note (optional, printed in the deviation table)"),
+    "decide.as": ("将以“{name}”的名义确认", "Confirmed under the name “{name}”"),
+    "decide.need_name": ("请先在侧边栏填写您的姓名：每个决定都记录确认人", "Type your name in the sidebar first: every decision records who made it"),
+    "decide.need_status": ("请选择偏离情况：正偏离、无偏离或负偏离", "Choose the deviation: better, equal or worse"),
+    "decide.need_response": ("请填写投标响应", "Write the bid response"),
+    "decide.confirm": ("确认决定", "Confirm the decision"),
+    "decide.decided": ("您已决定的行（{n}）", "Rows you decided ({n})"),
+    "decide.line": ("**{status}** {requirement}  \n投标响应：{response}  \n由 {by} 于 {at} 确认",
+                    "**{status}** {requirement}  \nResponse: {response}  \nConfirmed by {by} on {at}"),
+    "decide.reopen": ("重新决定", "Decide again"),
+    "decide.dropped": ("招标要求中已没有“{requirement}”：对它的决定（{status}，{by}）已删除",
+                       "“{requirement}” is no longer among the tender requirements: its decision ({status}, {by}) was removed"),
+    "decide.changed": ("要求 {ref} 的文字已改变（原为“{requirement}”，现为“{new}”）：原来的决定（{status}，{by}）已作废，请重新决定",
+                       "The text of requirement {ref} changed (was “{requirement}”, now “{new}”): its decision ({status}, {by}) no longer holds; decide again"),
+    "decide.dismiss": ("知道了", "Dismiss"),
+    "fix.open_clause": ("打开条款：{title}", "Open the clause: {title}"),
+    "fix.add_clause": ("添加建议条款：{title}", "Add the suggested clause: {title}"),
+    "err.decision-too-long": ("共 {n} 个字，超过偏离表单元格 {limit} 字的上限", "{n} characters, over the {limit}-character limit of a deviation-table cell"),
+    # -- issue 12: compose
+    "compose.template_new": ("用模板新建投标", "New bid from the template"),
+    "compose.template_new_help": ("新投标：条款、人员、网点和投标人来自模板，项目信息和招标要求为空", "A new bid: clauses, staff, offices and bidder from the template; project details and requirements start empty"),
+    "compose.template_into": ("套用到当前投标", "Apply to the current bid"),
+    "compose.template_into_help": ("条款、人员、网点和投标人换成模板的；当前投标的项目信息和招标要求保留", "Clauses, staff, offices and bidder become the template's; the current bid keeps its project details and requirements"),
+    "templates.new": ("用此模板新建投标", "New bid from it"),
+    "compose.missing_clause": ("本投标选用的条款“{id}”不在条款库中（可能已改名或删除），生成文档时不含此条：请移除它，再从上方添加需要的条款。", "The bid names clause '{id}', which the library does not have (renamed or removed?); documents leave it out: remove it and add the clause you need above."),
+    "compose.missing_version": ("条款“{title}”没有本投标选用的 v{version}（条款库现有 {have}），生成文档时不含此条：请改用其中一个版本，或移除。", "Clause '{title}' has no v{version}, which the bid names (the library has {have}); documents leave it out: use one of those versions, or remove it."),
+    "compose.other_version": ("改用版本", "Use version"),
+    "compose.use_version": ("改用此版本", "Use this version"),
+    "compose.missing_status": ("条款缺失", "Clause missing"),
+    "compose.missing_finding": ("条款“{title}”不在条款库中（或没有所选版本），未写入文档：请在“承诺条款”中移除或更换。", "Clause '{title}' is not in the library (or not in the chosen version) and is left out: remove or replace it under Commitment clauses."),
+    "confirm.cancel": ("取消", "Cancel"),
+    "confirm.replace_yes": ("继续", "Continue"),
+    "confirm.undo_hint": ("之后可以点“撤销”找回。", "You can take it back with Undo."),
+    "confirm.blank": ("**新建空白投标？** 当前投标有未保存的修改，将被清空。", "**Start a blank bid?** The current bid has unsaved changes, which will be cleared."),
+    "confirm.open": ("**打开“{name}”？** 当前投标有未保存的修改，将被替换。", "**Open '{name}'?** The current bid has unsaved changes, which will be replaced."),
+    "confirm.template_new": ("**用模板“{name}”新建投标？** 当前投标有未保存的修改，将被替换。", "**Start a new bid from '{name}'?** The current bid has unsaved changes, which will be replaced."),
+    "confirm.template_into": ("**把模板“{name}”套用到当前投标？** 当前投标的条款、人员、网点或投标人有未保存的修改，将换成模板的（项目信息和招标要求保留）。", "**Apply '{name}' to the current bid?** Its clauses, staff, offices or bidder have unsaved changes, which the template's replace (project details and requirements stay)."),
+    "confirm.remove": ("**移除条款“{title}”？** 它的参数值将一并移除。", "**Remove the clause '{title}'?** Its values go with it."),
+    "undo.button": ("撤销：{label}", "Undo: {label}"),
+    "undo.done": ("已撤销：{label}", "Undone: {label}"),
+    "undo.blank": ("新建空白投标", "new blank bid"),
+    "undo.template": ("载入模板“{name}”", "loading the template '{name}'"),
+    "undo.open": ("打开“{name}”", "opening '{name}'"),
+    "undo.remove": ("移除条款“{title}”", "removing the clause '{title}'"),
+    "undo.restore": ("恢复未保存的投标", "restoring the unsaved bid"),
+    "undo.requirements": ("替换招标要求", "replacing the requirements"),
+    "draft.found": ("有一份未保存的投标：{project}（自动保存于 {saved}）", "There is an unsaved bid: {project} (kept automatically at {saved})"),
+    "draft.restore": ("恢复未保存的投标", "Restore the unsaved bid"),
+    "draft.dismiss": ("不恢复", "Don't restore"),
+    "draft.dismiss_help": ("继续编辑当前投标；下次修改时，这份未保存的投标将被当前投标替换", "Keep editing the current bid; your next change replaces that unsaved bid"),
+    "draft.unreadable": ("无法读取您上次未保存的投标：{message}", "Your last unsaved bid cannot be read: {message}"),
+    "draft.not_kept": ("无法自动保存未保存的投标（工作区不可写）：请及时保存", "Your unsaved bid cannot be kept (the workspace is not writable): save it soon"),
+    # -- issue 12: tender and language
+    "st.upload": ("选择文件", "Upload"),
+    "st.upload_limit": ("拖放文件到此处，单个文件不超过 {limit} MB", "Drop a file here, up to {limit} MB a file"),
+    "st.apply_text_area": ("按 Ctrl+Enter 确认", "Press Ctrl+Enter to apply"),
+    "st.apply_text_input": ("按 Enter 确认", "Press Enter to apply"),
+    "tender.paste_hint": ("把招标文件中售后服务相关的文字粘贴到这里", "Paste the after-sales part of the tender here"),
+    "tender.source_both": ("已粘贴文字，也已上传文件：从哪一个提取？", "Text is pasted and a file is uploaded: extract from which?"),
+    "tender.source_file": ("上传的文件 {name}", "the uploaded file {name}"),
+    "tender.source_text": ("粘贴的文字", "the pasted text"),
+    "tender.uses_file": ("将从上传的文件 {name} 提取", "Extracts from the uploaded file {name}"),
+    "tender.uses_text": ("将从粘贴的文字提取", "Extracts from the pasted text"),
+    "tender.found": ("找到 {n} 项售后服务要求", "Found {n} after-sales {n|requirement|requirements}"),
+    "tender.replaced": ("找到 {n} 项售后服务要求，已替换原有的 {old} 项", "Found {n} after-sales {n|requirement|requirements}; they replace the {old} there {old|was|were}"),
+    "tender.appended": ("找到 {n} 项售后服务要求，已追加；其中 {same} 项与现有要求相同，未重复添加", "Found {n} after-sales {n|requirement|requirements} and added them; {same} {same|was|were} already there and {same|was|were} not added again"),
+    "tender.confirm_replace": ("**替换现有要求？** 找到 {n} 项售后服务要求；现有的 {old} 项要求（包括您的修改）将被替换。", "**Replace the current requirements?** Found {n} after-sales {n|requirement|requirements}; the {old} current {old|requirement|requirements}, with your edits, will be replaced."),
+    "tender.replace_yes": ("替换", "Replace"),
+    "tender.nothing_kept": ("没有找到售后服务要求：现有要求未改动", "No after-sales requirements found: the current requirements are unchanged"),
+    # values a user types: quantities, service hours, parameters
+    "err.unit-unknown": ("未知单位“{unit}”", "unknown unit '{unit}': use one of {units}"),
+    "err.number-unreadable": ("“{text}”不是数字", "'{text}' is not a number"),
+    "err.number-range": ("“{text}”不是一个数字（“三四”这样的范围无法比较）", "'{text}' is not a number (a range such as 三四 cannot be compared)"),
+    "err.number-too-large": ("“{text}”太大，不是可用的数字", "'{text}' is too large to be a number"),
+    "err.quantity-unreadable": ("“{text}”不是数量：请写成数字加单位，例如 36个月 或 2小时", "'{text}' is not a quantity: write a number and a unit such as 36个月 or 2 hour"),
+    "err.quantity-empty": ("数量为空：请写成数字加单位，例如 36个月 或 2小时", "the quantity is empty: write a number and a unit such as 36个月 or 2 hour"),
+    "err.quantity-negative": ("“{text}”是负数：时长和数量不能小于零", "'{text}' is negative: a duration or count cannot be below zero"),
+    "err.quantity-no-unit": ("“{text}”缺少单位：请写成 {text}个月、{text}小时 等", "'{text}' has no unit: write it as {text} month, {text}个月, {text} hour ..."),
+    "err.quantity-half-twice": ("“{text}”不是数量：“半”出现了两次", "'{text}' is not a quantity: 半 appears twice"),
+    "err.service-hours-unreadable": ("“{text}”不是服务时间：请写成每周天数×每天小时数，例如 7×24 或 5×8", "'{text}' is not service hours: write days a week × hours a day, such as 7×24 or 5×8"),
+    "err.service-hours-whole": ("“{text}”：服务时间的天数和小时数须为整数", "'{text}': service hours need whole numbers"),
+    "err.service-hours-days": ("服务时间 {days}×{hours}：每周天数须为 1 到 7", "service hours {days}×{hours}: days a week must be 1 to 7"),
+    "err.service-hours-hours": ("服务时间 {days}×{hours}：每天小时数须为 1 到 24", "service hours {days}×{hours}: hours a day must be 1 to 24"),
+    "err.param-empty": ("“{name}”未填写", "{name} is empty"),
+    "err.param-unreadable": ("“{name}”的值“{raw}”无法读取：{problem}", "{name} '{raw}': {problem}"),
+    "err.param-wrong-type": ("“{name}”的值“{raw}”类型不对", "{name} '{raw}' is of the wrong type"),
+    "err.param-count-not-duration": ("“{name}”的值“{raw}”是数量，但该参数是时长", "{name} '{raw}' is a count, but this parameter is a duration"),
+    "err.param-duration-not-count": ("“{name}”的值“{raw}”是时长，但该参数是数量", "{name} '{raw}' is a duration, but this parameter is a count"),
+    "err.param-not-yes-no": ("“{name}”的值“{raw}”不是“是”或“否”", "{name} '{raw}' is not yes/no"),
+    "err.param-not-a-choice": ("“{name}”的值“{raw}”不在可选项中（{choices}）", "{name} '{raw}' is not one of {choices}"),
+    "err.param-below-min": ("“{name}”为 {value}，低于下限 {bound}", "{name} {value} is below the minimum {bound}"),
+    "err.param-above-max": ("“{name}”为 {value}，超过上限 {bound}", "{name} {value} is above the maximum {bound}"),
+    # saving
+    "err.save-taken": ("已被他人抢先保存；没有覆盖任何文件：请换一个名称，或重新载入后再保存", "was saved by someone else first; nothing was overwritten"),
+    "err.save-exists": ("已有同名文件：请换一个名称，或打开它再保存", "already exists; choose another name, or open it and save from there"),
+    "err.save-changed": ("在您打开之后已被他人修改；没有覆盖任何内容：请重新载入后再做一次您的修改", "was changed by someone else since you opened it; nothing was overwritten: reload and redo your change"),
+    # tender files
+    "err.tender-old-format": ("无法读取 {suffix} 文件：请在 Word 或 WPS 中另存为 .docx（或 .pdf）后重试", "{suffix} files cannot be read; save the tender as .docx (or .pdf) and try again"),
+    "err.tender-file-type": ("不支持的文件类型“{suffix}”：请上传 .txt、.md、.docx 或 .pdf", "unsupported file type '{suffix}'; use .txt, .md, .docx or .pdf"),
+    "err.tender-text-too-big": ("文字文件大小 {size}，超过 {limit} 的上限：请只提取相关章节", "the text is {size}, over the {limit} limit: extract the relevant chapters"),
+    "err.file-empty": ("文件是空的", "the file is empty"),
+    "err.file-no-text": ("文件中没有文字", "the file holds no text"),
+    "err.file-binary": ("这是二进制文件，不是文字：请上传 .txt、.md、.docx 或 .pdf 格式的招标文件", "this is a binary file, not text; give the tender as .txt, .md, .docx or .pdf"),
+    "err.text-utf16-broken": ("文件开头像 UTF-16 文本，但无法解码", "the file starts like UTF-16 text but cannot be decoded"),
+    "err.pdf-no-header": ("不是 PDF 文件（文件开头没有 PDF 标记）：是否由其他格式改名而来？", "is not a PDF file (no %PDF header); was it renamed from another format?"),
+    "err.pdf-corrupt": ("PDF 文件已损坏，无法读取：请打开后重新保存或打印为 PDF", "the PDF is corrupt and cannot be read ({reason}); open it and save or print it to PDF again"),
+    "err.pdf-corrupt-page": ("PDF 第 {page} 页已损坏，无法读取：请打开后重新保存或打印为 PDF", "the PDF's page {page} is corrupt ({reason}); open it and save or print it to PDF again"),
+    "err.pdf-no-pages": ("PDF 文件没有页面，无法读取", "the PDF has no pages"),
+    "err.pdf-password": ("PDF 设有密码：请去掉密码后重试", "the PDF is password-protected; remove the password and try again"),
+    "err.pdf-encrypted": ("PDF 已加密，无法打开：请去掉保护（重新打印为 PDF）后重试", "the PDF is encrypted in a way that cannot be opened; remove the protection (print it to PDF again) and try again"),
+    "err.pdf-too-many-pages": ("PDF 有 {pages:,} 页，超过 {limit:,} 页的上限：请只提取相关章节", "the PDF has {pages:,} pages, over the {limit:,}-page limit: extract the relevant chapters"),
+    "err.pdf-too-many-chars": ("PDF 的文字超过 {limit:,} 字的上限：请只提取相关章节", "the PDF holds more than {limit:,} characters (the limit): extract the relevant chapters"),
+    "err.pdf-page-too-many-chars": ("PDF 第 {page} 页有 {chars:,} 个字符，超过每页 {limit:,} 个的上限", "page {page} holds {chars:,} characters, over the {limit:,} limit of a page"),
+    "err.pdf-no-text": ("PDF 没有文字层（扫描件？）：需要先做文字识别（OCR）", "the PDF has no text layer (a scanned document?); it needs OCR first"),
+    "err.pdf-unmapped-font": ("PDF 的文字层无法读取（字体缺少 Unicode 映射）：需要先做文字识别（OCR）", "the PDF's text layer is unreadable (a font without a Unicode map); it needs OCR first"),
+    "err.pdf-mojibake": ("PDF 的文字层无法读取（多为乱码）：需要先做文字识别（OCR）", "the PDF's text layer is unreadable (garbled characters); it needs OCR first"),
+    "err.docx-unreadable": ("不是可读取的 .docx 文件：请在 Word 中打开后重新保存", "is not a readable .docx file; open it in Word and save it again"),
+    "err.docx-renamed-doc": ("这是改名为 .docx 的 Word 97-2003 .doc（或 WPS）文件：请在 Word 或 WPS 中另存为 .docx", "this is a Word 97-2003 .doc (or WPS) file renamed to .docx; open it in Word or WPS and save as .docx"),
+    "err.docx-not-zip": ("不是 .docx 文件（不是 zip 包）：是否由其他格式改名而来？请在 Word 中另存为 .docx 后重试", "is not a .docx file (not a zip package); was it renamed from another format? Save it as .docx from Word and try again"),
+    "err.docx-too-many-parts": ("该 .docx 包含 {parts:,} 个部件，超过 {limit:,} 个的上限：不是正常的 Word 文档", "the .docx package holds {parts:,} parts, over the {limit:,} limit; it is not a normal Word document"),
+    "err.docx-too-big": ("该 .docx 解压后超过 {limit} 的上限：不是正常的 Word 文档（压缩炸弹？）", "the .docx unpacks to more than {limit} (the limit); it is not a normal Word document (a zip bomb?)"),
+    "err.docx-ratio": ("该 .docx 的部件 {part} 压缩比超过 {ratio}:1 的上限：不是正常的 Word 文档（压缩炸弹？）", "the .docx part {part} is compressed more than {ratio}:1 (the limit); it is not a normal Word document (a zip bomb?)"),
+    "err.docx-is-xlsx": ("这是改名为 .docx 的 Excel .xlsx 文件：请上传 .docx 或 .pdf 格式的招标文件", "this is an Excel .xlsx file renamed to .docx; give the tender as .docx or .pdf"),
+    "err.docx-is-pptx": ("这是改名为 .docx 的 PowerPoint .pptx 文件：请上传 .docx 或 .pdf 格式的招标文件", "this is a PowerPoint .pptx file renamed to .docx; give the tender as .docx or .pdf"),
+    # -- issue 12: chapter
     # -- files, command line and uploads
     "err.file-missing": ("找不到该文件", "file not found"),
     "err.file-unreadable": ("无法读取：{reason}", "cannot be read: {reason}"),
@@ -276,17 +430,44 @@ def lang() -> str:
     return st.session_state.get("lang", "zh")
 
 
+# {n|requirement|requirements}: the English word for the count in value n (Chinese has no plural)
+_PLURAL_RE = re.compile(r"\{(\w+)\|([^{}|]*)\|([^{}|]*)\}")
+
+
 def t(key: str, **values) -> str:
     zh, en = MESSAGES[key]
-    text = en if lang() == "en" else zh
+    if lang() != "en":
+        return zh.format(**values) if values else zh
+    text = _PLURAL_RE.sub(lambda m: m[2] if values.get(m[1]) == 1 else m[3], en)
     return text.format(**values) if values else text
+
+
+def date_text(moment: datetime | date | str | None) -> str:
+    """A date as the page shows it: 2026年11月29日 10:25 (29 Nov 2026 10:25), in the server's
+    time zone; a date without a time has no time; an ISO string is read first; None is ""."""
+    if moment is None or moment == "":
+        return ""
+    if isinstance(moment, str):
+        moment = datetime.fromisoformat(moment) if len(moment) > 10 else date.fromisoformat(moment)
+    if isinstance(moment, datetime):
+        moment = moment.astimezone() if moment.tzinfo else moment
+        day, time = moment.date(), f" {moment:%H:%M}"
+    else:
+        day, time = moment, ""
+    if lang() == "en":
+        return f"{day.day} {day:%b %Y}{time}"
+    return f"{day.year}年{day.month}月{day.day}日{time}"
 
 
 def coded_text(problem) -> str:
     """A core problem (an error or a yamlio.Problem) in the page's language: its code's words with
     its values, else its English message."""
     key = f"err.{problem.code}" if getattr(problem, "code", None) else None
-    return t(key, **problem.values) if key in MESSAGES else problem.message
+    if key not in MESSAGES:
+        return problem.message
+    # a value may itself be a problem (the reason a parameter's value cannot be read)
+    return t(key, **{name: coded_text(v) if hasattr(v, "values") and hasattr(v, "message") else v
+                     for name, v in problem.values.items()})
 
 
 def error_text(exc) -> str:

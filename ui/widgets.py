@@ -3,13 +3,14 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
+import pandas as pd
 import streamlit as st
 from pydantic import BaseModel, ValidationError
 
 from bidkit.model import ParamSpec
 from bidkit.quantity import Quantity, ServiceHours
 from bidkit.yamlio import validation_problems
-from ui.messages import t
+from ui.messages import coded_text, t
 from ui.state import key
 
 R = TypeVar("R", bound=BaseModel)
@@ -72,9 +73,9 @@ def param_widget(clause_id: str, name: str, spec: ParamSpec, raw: Any) -> Any:
     try:
         problem = spec.out_of_bounds(spec.parse_value(value))
     except ValueError as exc:
-        problem = str(exc)
+        problem = exc
     if problem:
-        st.error(problem)
+        st.error(coded_text(problem) if hasattr(problem, "message") else str(problem))
     return value
 
 
@@ -89,8 +90,10 @@ def edited_rows(rows: list[dict], editor_key: str, column_config: dict, new_row:
         # a new editor (first show, or its page was left and its state dropped): start from the rows
         st.session_state[f"{editor_key}:base"] = rows
     base = st.session_state[f"{editor_key}:base"]
+    # With no rows, a list gives the editor no columns, hence no add row: give it its columns.
+    data = base or pd.DataFrame(columns=list(column_config))
     # An empty cell would read "None" (an English word on a Chinese page): show a dash instead.
-    st.data_editor(base, key=editor_key, num_rows="dynamic", width="stretch", column_config=column_config,
+    st.data_editor(data, key=editor_key, num_rows="dynamic", width="stretch", column_config=column_config,
                    placeholder="—")
     delta = st.session_state.get(editor_key) or {}
     data = [dict(row) for row in base]
@@ -104,8 +107,8 @@ def edited_rows(rows: list[dict], editor_key: str, column_config: dict, new_row:
 
 def show_row_error(index: int, exc: ValidationError | ValueError) -> None:
     """A row the user typed that does not validate, named by its number."""
-    message = ("; ".join(p.message for p in validation_problems("", exc))
-               if isinstance(exc, ValidationError) else str(exc))
+    message = ("; ".join(coded_text(p) for p in validation_problems("", exc))
+               if isinstance(exc, ValidationError) else coded_text(exc) if hasattr(exc, "message") else str(exc))
     st.error(t("compose.rows_invalid", row=index + 1, message=message))
 
 

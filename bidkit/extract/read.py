@@ -28,32 +28,34 @@ def read_tender(path: str | os.PathLike) -> list[Block]:
     suffix = path.suffix.lower()
     if suffix == ".doc" or suffix == ".wps":
         raise ExtractError(f"{suffix} files cannot be read; save the tender as .docx (or .pdf) and "
-                           "try again", file=name)
+                           "try again", file=name, code="tender-old-format", suffix=suffix)
     if suffix not in SUFFIXES:
         raise ExtractError(f"unsupported file type {suffix or '(no extension)'!r}; "
-                           "use .txt, .md, .docx or .pdf", file=name)
+                           "use .txt, .md, .docx or .pdf", file=name, code="tender-file-type", suffix=suffix)
     try:
         size = path.stat().st_size
     except FileNotFoundError:
-        raise ExtractError("file not found", file=name) from None
+        raise ExtractError("file not found", file=name, code="file-missing") from None
     except OSError as exc:
-        raise ExtractError(f"cannot read the file: {exc.strerror or exc}", file=name) from None
+        raise ExtractError(f"cannot read the file: {exc.strerror or exc}", file=name, code="file-unreadable",
+                           reason=exc.strerror or str(exc)) from None
     if path.is_dir():
-        raise ExtractError("this is a folder, not a file", file=name)
+        raise ExtractError("this is a folder, not a file", file=name, code="file-folder")
     if not path.is_file():
         raise ExtractError("is not a regular file (a pipe, socket or device?); give a file saved on disk",
                            file=name, code="file-special")
     if size == 0:
-        raise ExtractError("the file is empty", file=name)
+        raise ExtractError("the file is empty", file=name, code="file-empty")
     if suffix in TEXT_SUFFIXES:
         if size > MAX_TEXT_BYTES:
             raise ExtractError(f"the text is {megabytes(size)}, over the {megabytes(MAX_TEXT_BYTES)} limit; "
-                               "is this really a tender? Split it or extract the relevant chapters", file=name)
+                               "is this really a tender? Split it or extract the relevant chapters", file=name,
+                               code="tender-text-too-big", size=megabytes(size), limit=megabytes(MAX_TEXT_BYTES))
         data = read_user_file(path, MAX_TEXT_BYTES, ExtractError)
         blocks = text_blocks(_decode(data, name).splitlines(), file=path.name)
     elif size > MAX_FILE_BYTES:
         raise ExtractError(f"the file is {megabytes(size)}, over the {megabytes(MAX_FILE_BYTES)} limit",
-                           file=name)
+                           file=name, code="file-too-big", size=megabytes(size), limit=megabytes(MAX_FILE_BYTES))
     else:
         try:
             blocks = docx_blocks(path, name) if suffix == ".docx" else pdf_blocks(path, name)
@@ -61,7 +63,7 @@ def read_tender(path: str | os.PathLike) -> list[Block]:
             raise ExtractError(f"cannot be read: {exc.strerror or exc}", file=name, code="file-unreadable",
                                reason=exc.strerror or str(exc)) from None
     if not any(b.text.strip() for b in blocks):
-        raise ExtractError("the file holds no text", file=name)
+        raise ExtractError("the file holds no text", file=name, code="file-no-text")
     return blocks
 
 
@@ -74,7 +76,8 @@ def _decode(data: bytes, name: str) -> str:
         try:
             return _checked_text(data.decode("utf-16"), name)
         except UnicodeDecodeError:
-            raise ExtractError("the file starts like UTF-16 text but cannot be decoded", file=name) from None
+            raise ExtractError("the file starts like UTF-16 text but cannot be decoded", file=name,
+                               code="text-utf16-broken") from None
     if b"\x00" in data[:8192]:
         encoding = _utf16_without_bom(data)
         try:
@@ -82,7 +85,7 @@ def _decode(data: bytes, name: str) -> str:
                 return _checked_text(data.decode(encoding), name)
         except UnicodeDecodeError:
             pass
-        raise ExtractError(_BINARY, file=name)
+        raise ExtractError(_BINARY, file=name, code="file-binary")
     try:
         return _checked_text(data.decode("utf-8"), name)
     except UnicodeDecodeError:
@@ -151,7 +154,7 @@ _BINARY = "this is a binary file, not text; give the tender as .txt, .md, .docx 
 def _checked_text(text: str, name: str) -> str:
     sample = text[:20000]
     if sample and len(_CONTROL_RE.findall(sample)) > max(8, len(sample) // 100):
-        raise ExtractError(_BINARY, file=name)
+        raise ExtractError(_BINARY, file=name, code="file-binary")
     if not text.strip():
-        raise ExtractError("the file is empty", file=name)
+        raise ExtractError("the file is empty", file=name, code="file-empty")
     return text

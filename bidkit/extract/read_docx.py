@@ -46,7 +46,7 @@ def docx_blocks(path: Path, name: str) -> list[Block]:
             raise ExtractError("the .docx nests its XML deeper than the XML parser allows; it is not a "
                                "normal Word document", file=name, code="docx-xml-too-deep") from None
         raise ExtractError(f"is not a readable .docx file ({type(exc).__name__}); open it in Word "
-                           "and save it again", file=name) from None
+                           "and save it again", file=name, code="docx-unreadable") from None
     blocks: list[Block] = []
     body = document.element.body
     numbering = _ListNumbers(document)
@@ -90,29 +90,32 @@ def check_package(path: Path, name: str) -> None:
     with open(path, "rb") as fh:
         head = fh.read(8)
     if head == _OLE2_MAGIC:
-        raise ExtractError(_RENAMED_DOC, file=name)
+        raise ExtractError(_RENAMED_DOC, file=name, code="docx-renamed-doc")
     if not zipfile.is_zipfile(path):
         raise ExtractError("is not a .docx file (not a zip package); was it renamed from another "
-                           "format? Save it as .docx from Word and try again", file=name)
+                           "format? Save it as .docx from Word and try again", file=name, code="docx-not-zip")
     try:
         with zipfile.ZipFile(path) as package:
             members = package.infolist()
             if len(members) > MAX_DOCX_MEMBERS:
                 raise ExtractError(f"the .docx package holds {len(members):,} parts, over the "
                                    f"{MAX_DOCX_MEMBERS:,} limit; it is not a normal Word document",
-                                   file=name)
+                                   file=name, code="docx-too-many-parts", parts=len(members),
+                                   limit=MAX_DOCX_MEMBERS)
             total = 0
             for info in members:
                 total += info.file_size
                 if total > MAX_DOCX_UNCOMPRESSED:
                     raise ExtractError(f"the .docx unpacks to more than {MAX_DOCX_UNCOMPRESSED // 1024 // 1024} MB "
                                        "(the limit); it is not a normal Word document (a zip bomb?)",
-                                       file=name)
+                                       file=name, code="docx-too-big",
+                                       limit=f"{MAX_DOCX_UNCOMPRESSED // 1024 // 1024} MB")
                 if (info.file_size >= RATIO_CHECK_FROM
                         and info.file_size > MAX_DOCX_RATIO * max(info.compress_size, 1)):
                     raise ExtractError(f"the .docx part {info.filename[:60]!r} is compressed more than "
                                        f"{MAX_DOCX_RATIO}:1 (the limit); it is not a normal Word "
-                                       "document (a zip bomb?)", file=name)
+                                       "document (a zip bomb?)", file=name, code="docx-ratio",
+                                       part=info.filename[:60], ratio=MAX_DOCX_RATIO)
             _check_xml_parts(package, members, name)
             names = {info.filename for info in members}
             main = _main_part(package, names)
@@ -123,12 +126,12 @@ def check_package(path: Path, name: str) -> None:
     lower = [n.lower() for n in names]
     if any(n.startswith("xl/") for n in lower):
         raise ExtractError("this is an Excel .xlsx file renamed to .docx; give the tender as .docx "
-                           "or .pdf", file=name)
+                           "or .pdf", file=name, code="docx-is-xlsx")
     if any(n.startswith("ppt/") for n in lower):
         raise ExtractError("this is a PowerPoint .pptx file renamed to .docx; give the tender as "
-                           ".docx or .pdf", file=name)
+                           ".docx or .pdf", file=name, code="docx-is-pptx")
     if any("wps" in n or "kso" in n for n in lower):
-        raise ExtractError(_RENAMED_DOC, file=name)
+        raise ExtractError(_RENAMED_DOC, file=name, code="docx-renamed-doc")
 
 
 _CONTENT_TYPES = "[Content_Types].xml"

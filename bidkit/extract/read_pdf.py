@@ -17,8 +17,8 @@ from bidkit.errors import ExtractError
 from bidkit.extract.blocks import Block, table_blocks
 from bidkit.extract.normalise import clean
 from bidkit.extract.pdf_geometry import (
-    _LONG, _THIN, Char, Line, PageData, Rule, merge_split_rows, page_lines, reflow, strip_margins,
-    text_layer_problem,
+    _LONG, _THIN, MOJIBAKE, NO_TEXT_LAYER, UNMAPPED_FONT, Char, Line, PageData, Rule, merge_split_rows,
+    page_lines, reflow, strip_margins, text_layer_problem,
 )
 from bidkit.model import Where
 
@@ -34,8 +34,11 @@ MAX_PAGE_RULES = 5_000          # ruling lines of one page matched into tables (
 _PDFIUM_LOCK = threading.Lock()
 
 
-class PdfReadError(Exception):
-    """The file cannot be read as a PDF; the message is the one the user sees."""
+_TEXT_LAYER_CODES = {NO_TEXT_LAYER: "pdf-no-text", UNMAPPED_FONT: "pdf-unmapped-font", MOJIBAKE: "pdf-mojibake"}
+
+
+class PdfReadError(ExtractError):
+    """The file cannot be read as a PDF; the message (and its code) is the one the user sees."""
 
 
 def pdf_blocks(path: Path, name: str) -> list[Block]:
@@ -45,16 +48,16 @@ def pdf_blocks(path: Path, name: str) -> list[Block]:
         head = fh.read(1024)
     if b"%PDF-" not in head:
         raise ExtractError("is not a PDF file (no %PDF header); was it renamed from another format?",
-                           file=name)
+                           file=name, code="pdf-no-header")
     try:
         with _PDFIUM_LOCK:
             pages = read_pdf_pages(path)
     except PdfReadError as exc:
-        raise ExtractError(str(exc), file=name) from None
+        raise ExtractError(exc.message, file=name, code=exc.code, **exc.values) from None
     paragraphs = reflow(pages)
     problem = text_layer_problem("\n".join(text for _, text, _ in paragraphs))
     if problem:
-        raise ExtractError(problem, file=name)
+        raise ExtractError(problem, file=name, code=_TEXT_LAYER_CODES[problem])
     return _blocks(paragraphs, path.name)
 
 
@@ -97,7 +100,7 @@ def read_pdf_pages(path) -> list[tuple[PageData, list[Line]]]:
     try:
         return _read_pdf_pages(path)
     except pdfium.PdfiumError as exc:
-        raise PdfReadError(_CORRUPT.format(_reason(exc))) from None
+        raise PdfReadError(_CORRUPT.format(_reason(exc)), code="pdf-corrupt", reason=_reason(exc)) from None
 
 
 def _read_pdf_pages(path) -> list[tuple[PageData, list[Line]]]:
@@ -109,7 +112,8 @@ def _read_pdf_pages(path) -> list[tuple[PageData, list[Line]]]:
             total += len(page.chars)
             if total > MAX_PDF_CHARS:
                 raise PdfReadError(f"the PDF holds more than {MAX_PDF_CHARS:,} characters (the limit); "
-                                   "is this really a tender? Split it or extract the relevant chapters")
+                                   "is this really a tender? Split it or extract the relevant chapters",
+                                   code="pdf-too-many-chars", limit=MAX_PDF_CHARS)
             lines = page_lines(page, look_for_tables=table_at_bottom)
             page.chars = []          # not needed any more; keep memory flat on big files
             pages.append((page, lines))
@@ -151,18 +155,20 @@ def iter_pages(path, password: str | None = None) -> Iterator[PageData]:
     except pdfium.PdfiumError as exc:
         code = getattr(exc, "err_code", None)
         if code == raw.FPDF_ERR_PASSWORD:
-            raise PdfReadError("the PDF is password-protected; remove the password and try again") from None
+            raise PdfReadError("the PDF is password-protected; remove the password and try again",
+                               code="pdf-password") from None
         if code == raw.FPDF_ERR_SECURITY:
             raise PdfReadError("the PDF is encrypted in a way that cannot be opened; remove the "
-                               "protection (print it to PDF again) and try again") from None
-        raise PdfReadError(_CORRUPT.format(_reason(exc))) from None
+                               "protection (print it to PDF again) and try again", code="pdf-encrypted") from None
+        raise PdfReadError(_CORRUPT.format(_reason(exc)), code="pdf-corrupt", reason=_reason(exc)) from None
     try:
         count = len(doc)
         if count == 0:
-            raise PdfReadError(_CORRUPT.format("no pages"))
+            raise PdfReadError(_CORRUPT.format("no pages"), code="pdf-no-pages")
         if count > MAX_PDF_PAGES:
             raise PdfReadError(f"the PDF has {count:,} pages, over the {MAX_PDF_PAGES:,}-page limit; "
-                               "is this really a tender? Split it or extract the relevant chapters")
+                               "is this really a tender? Split it or extract the relevant chapters",
+                               code="pdf-too-many-pages", pages=count, limit=MAX_PDF_PAGES)
         rect = raw.FS_RECTF()
         ref = ctypes.byref(rect)
         get_box = raw.FPDFText_GetLooseCharBox
@@ -172,7 +178,8 @@ def iter_pages(path, password: str | None = None) -> Iterator[PageData]:
                 page = doc[index]
                 textpage = page.get_textpage()
             except pdfium.PdfiumError as exc:
-                raise PdfReadError(_CORRUPT.format(f"page {index + 1}: {_reason(exc)}")) from None
+                raise PdfReadError(_CORRUPT.format(f"page {index + 1}: {_reason(exc)}"), code="pdf-corrupt-page",
+                                   page=index + 1, reason=_reason(exc)) from None
             try:
                 pw, ph = page.get_size()        # of the displayed page (rotation applied)
                 rotation = page.get_rotation()
@@ -181,7 +188,9 @@ def iter_pages(path, password: str | None = None) -> Iterator[PageData]:
                 n = raw.FPDFText_CountChars(tp)
                 if n > MAX_PAGE_CHARS:
                     raise PdfReadError(f"page {index + 1} holds {n:,} characters, over the "
-                                       f"{MAX_PAGE_CHARS:,} limit of a page; is this really a tender?")
+                                       f"{MAX_PAGE_CHARS:,} limit of a page; is this really a tender?",
+                                       code="pdf-page-too-many-chars", page=index + 1, chars=n,
+                                       limit=MAX_PAGE_CHARS)
                 text = textpage.get_text_range() if n > 0 else ""
                 if len(text) != n:              # pdfium's text view differs from its char list
                     text = "".join(chr(raw.FPDFText_GetUnicode(tp, i)) for i in range(n))

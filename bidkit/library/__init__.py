@@ -10,7 +10,7 @@ cache folder (see cache.py); only changed files are parsed again.
 from bidkit.library.entries import ClauseEntry, Library, LibraryIssue, Versions
 from bidkit.library.files import template_issues
 from bidkit.library.load import change_stamp, load
-from bidkit.library.write import new_version, read_new_version, record_review
+from bidkit.library.write import authored_by, new_version, read_new_version, record_review, version_digest
 
 __all__ = ["ClauseEntry", "Library", "LibraryIssue", "Versions", "change_stamp", "load",
-           "new_version", "read_new_version", "record_review", "template_issues"]
+           "new_version", "read_new_version", "record_review", "template_issues", "authored_by", "version_digest"]

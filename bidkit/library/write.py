@@ -2,16 +2,18 @@
 created exclusively, so two writers racing for one name cannot both win."""
 from __future__ import annotations
 
+import json
 import os
+from collections.abc import Iterable
 from datetime import datetime, timezone
 from pathlib import Path
 
 from bidkit import templating, yamlio
 from bidkit.errors import ConflictError, LibraryError
 from bidkit.library.entries import Library, status_of
-from bidkit.library.files import EVENT_FILE, VERSION_FILE, _template_line
+from bidkit.library.files import EVENT_FILE, VERSION_FILE, _parse_file, _template_line
 from bidkit.model import ID_PATTERN, ClauseVersion, NewVersion, Review
-from bidkit.storage import create_exclusive, locked
+from bidkit.storage import create_exclusive, digest, locked
 
 
 def _clause_dir(root: Path, category: str, clause_id: str) -> Path:
@@ -96,11 +98,39 @@ def _conflict_message(clause_id: str, based_on: int, latest: int, folder: Path) 
             f"nothing was overwritten, redo your change on top of v{latest}")
 
 
+def version_digest(version: ClauseVersion) -> str:
+    """What a reviewer reads of a version (its title, parameters and text) as a digest: a review
+    carries the digest of what was read, and is recorded only while the version still says that."""
+    read = version.model_dump(mode="json", include={"title", "params", "text"})
+    return digest(json.dumps(read, sort_keys=True, ensure_ascii=False).encode("utf-8"))
+
+
+def authored_by(version: ClauseVersion, names: Iterable[str]) -> bool:
+    """True when one of `names` (the ways a reviewer is known: email, name) is the version's author."""
+    author = version.author.strip().casefold()
+    return any(name.strip().casefold() == author for name in names if name and name.strip())
+
+
+def _version_on_disk(root: Path, category: str, clause_id: str, number: int) -> ClauseVersion | None:
+    """The version as its file says now (not as a loaded, perhaps stale, library has it)."""
+    for suffix in ("yaml", "yml"):
+        rel = f"{category}/{clause_id}/v{number}.{suffix}"
+        if (root / rel).is_file():
+            return _parse_file(root, rel)[0]
+    return None
+
+
 def record_review(root: str | Path, lib: Library, clause_id: str, version: int, event: str,
                   reviewer: str, comment: str = "", now: datetime | None = None, *,
-                  verified: bool = False) -> Review:
+                  verified: bool = False, seen_digest: str | None = None, also_known_as: Iterable[str] = (),
+                  one_person_team: bool = False) -> Review:
     """Record an approval or retirement as a file of its own; refuse what makes no sense.
     `verified`: the reviewer signed in (the app), rather than typed a name.
+    `seen_digest`: version_digest of the version as the reviewer read it; the review is refused
+    when the version no longer says that.
+    `also_known_as`: the reviewer's other names (a signed-in user's display name beside the email),
+    against which the version's author is compared: nobody approves their own version (four-eyes),
+    unless the settings say `one_person_team`.
 
     The status is decided from the events in the folder, under its lock, not from `lib`, which may
     be stale: so a version retired a moment ago is never approved, and of reviewers recording at
@@ -110,8 +140,19 @@ def record_review(root: str | Path, lib: Library, clause_id: str, version: int, 
     lib.version(clause_id, version)
     if not reviewer.strip():
         raise LibraryError("a review needs the reviewer's name", field="reviewer")
-    folder = _clause_dir(Path(root), entry.category, clause_id)
+    root = Path(root)
+    folder = _clause_dir(root, entry.category, clause_id)
     with locked(folder):
+        on_disk = _version_on_disk(root, entry.category, clause_id, version)
+        if on_disk is None or (seen_digest is not None and version_digest(on_disk) != seen_digest):
+            raise ConflictError(f"{clause_id} v{version} is no longer the text you read (its file changed "
+                                "or is gone); nothing was recorded: read it again, then review it",
+                                field="version", code="review-stale", id=clause_id, version=version)
+        if event == "approved" and not one_person_team and authored_by(on_disk, [reviewer, *also_known_as]):
+            raise LibraryError(f"{clause_id} v{version} was written by {on_disk.author}, who may not approve it: "
+                               "another reviewer approves it (four-eyes), unless the settings say "
+                               "one_person_team: true", field="reviewer", code="review-own-version",
+                               id=clause_id, version=version, author=on_disk.author)
         status = status_of(_events_on_disk(folder, version))
         if status == "retired":
             raise ConflictError(f"{clause_id} v{version} is retired; make a new version instead", field="event")

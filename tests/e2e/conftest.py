@@ -2,8 +2,8 @@
 
 The app runs the way Streamlit's own e2e suite runs it (`streamlit run --server.headless true`,
 poll `/_stcore/health` for "ok"), from the project root, with its folders pointed at copies in
-tmp_path so a test never writes into the repository (BIDKIT_WORKSPACE, BIDKIT_TEMPLATES,
-BIDKIT_LIBRARY; the library writes its index cache into its own folder).
+tmp_path of the committed library and templates (BIDKIT_WORKSPACE, BIDKIT_TEMPLATES, BIDKIT_LIBRARY),
+so a test never reads what the app last did to the working folders, nor writes into them.
 """
 from __future__ import annotations
 
@@ -19,6 +19,8 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+
+from tests.conftest import shipped
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
@@ -65,13 +67,13 @@ def pytest_runtest_makereport(item, call):
 
 @pytest.fixture
 def app_folders(tmp_path: Path) -> dict[str, Path]:
-    """Copies of the starter templates and of the clause library, and an empty workspace."""
+    """Copies of the committed starter templates and clause library (never the working folders,
+    which the app changes when it runs on them), and an empty workspace."""
     folders = {"workspace": tmp_path / "workspace", "templates": tmp_path / "templates",
                "library": tmp_path / "clause_library"}
     folders["workspace"].mkdir()
-    shutil.copytree(PROJECT_ROOT / "templates", folders["templates"])
-    shutil.copytree(PROJECT_ROOT / "clause_library", folders["library"],
-                    ignore=shutil.ignore_patterns(".bidkit-index*", ".tmp*", "__pycache__"))
+    shutil.copytree(shipped() / "templates", folders["templates"])
+    shutil.copytree(shipped() / "clause_library", folders["library"])
     return folders
 
 
