@@ -17,7 +17,7 @@ from bidkit.userfile import MB
 from ui.decisions import decisions_panel
 from ui.fixes import open_clause_button
 from ui.messages import t
-from ui.state import (ask_template, autosave_draft, confirm, confirm_dialog, dismiss_draft, draft_offer,
+from ui.state import (COMPOSE_TABS, ask_template, autosave_draft, confirm, confirm_dialog, dismiss_draft, draft_offer,
                       draft_saved_text, folders, get_bid, get_library, key, new_bid, remember, replace_asking,
                       restore_draft, set_bid, shown_errors, undo_button, without_missing)
 from ui.upgrades import describe, upgrade_notice
@@ -339,8 +339,10 @@ with shown_errors():
         st.rerun()
     left, right = st.columns([3, 2], gap="large")
     with left:
+        # keyed, so that a finding's "open the clause" can switch to the clauses tab (ui/fixes.py)
         tab_details, tab_clauses, tab_people = st.tabs(
-            [t("compose.details"), t("compose.clauses"), f"{t('compose.staff')} / {t('compose.offices')}"])
+            [t("compose.details"), t("compose.clauses"), f"{t('compose.staff')} / {t('compose.offices')}"],
+            key=COMPOSE_TABS, on_change="rerun")
         with tab_details:
             details_form(bid_)
         rest_, missing_ = without_missing(bid_, library_)

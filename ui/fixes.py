@@ -9,7 +9,7 @@ import streamlit as st
 from bidkit.check import clauses_for
 from bidkit.model import ClauseChoice, ClauseVersion, Finding
 from ui.messages import t
-from ui.state import get_bid, get_library, key
+from ui.state import COMPOSE_TABS, get_bid, get_library, key
 
 # Buttons offered under one 未响应 row: a metric rarely has more clauses, and a long list is no help.
 MAX_SUGGESTIONS = 3
@@ -25,6 +25,7 @@ def _focus(category: str) -> None:
     """Show the clause's section in the clause editor, which shows one section's cards at a time
     (a callback: it runs before the editor's section list is drawn)."""
     st.session_state[key("section")] = category
+    st.session_state[COMPOSE_TABS] = t("compose.clauses")
 
 
 def open_clause_button(finding: Finding, slot: str) -> None:

@@ -34,6 +34,9 @@ from ui.messages import date_text, error_text, t
 DEMO_BID = PROJECT_ROOT / "examples" / "demo-bid.yaml"
 
 
+COMPOSE_TABS = "compose:tabs"  # the key of the compose page's tabs, which a finding can switch
+
+
 def first_bid_path() -> Path:
     """The bid a new session opens on: $BIDKIT_BID, else the demo bid."""
     return Path(os.environ.get("BIDKIT_BID") or DEMO_BID)
