@@ -50,3 +50,25 @@ def test_a_conflict_and_a_clean_change_on_other_lines():
     result = merge3(BASE, mine, theirs)
     assert len(result.conflicts) == 1
     assert result.marked("m", "t").startswith("我公司提供5×8小时服务。\n<<<<<<< m\n")
+
+
+def test_a_version_left_with_conflict_markers_is_refused_at_save(tmp_path):
+    """The page holds the save while markers are left; the core refuses them for every other way in."""
+    import shutil
+
+    from bidkit import library
+    from bidkit.errors import LibraryError
+    from bidkit.model import NewVersion
+    from tests.conftest import shipped
+
+    root = tmp_path / "lib"
+    shutil.copytree(shipped() / "clause_library", root)
+    latest = library.load(root).clause("warranty-period").latest()
+    merged = merge3(latest.text, latest.text.replace("原厂", "原厂正品"), latest.text.replace("原厂", "厂家")).marked("我的修改", "v3")
+    assert has_markers(merged)
+    draft = NewVersion(id=latest.id, category=latest.category, based_on=latest.version, title=latest.title,
+                       note="合并", params=latest.params, text=merged)
+    with pytest.raises(LibraryError) as caught:
+        library.new_version(root, draft, author="李明")
+    assert caught.value.code == "merge-markers-left" and caught.value.field == "text"
+    assert library.load(root).clause("warranty-period").latest().version == latest.version

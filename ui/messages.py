@@ -255,6 +255,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "merge.diff": ("合并后的文字与 v{version} 对比：", "The merged text against v{version}:"),
     "merge.unresolved": ("{field}中还有未解决的冲突标记（<<<<<<< … >>>>>>>）：请改好并删去标记后再保存",
                          "{field} still holds conflict markers (<<<<<<< … >>>>>>>): resolve them and delete the markers before saving"),
+    "err.merge-markers-left": ("条款正文中还有合并留下的冲突标记（<<<<<<< … >>>>>>>）：请改好并删去标记", "the text still holds the conflict markers of a merge (<<<<<<< … >>>>>>>): resolve them and delete the markers"),
     # -- issue 12: decisions
     "decide.open_count": ("还有 {n} 行需要您决定：在“检查结果”中为每行选择偏离情况并确认后，才能生成正式文档",
                           "Rows still needing your decision: {n}. Choose each one's deviation under Findings and "
