@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from datetime import datetime, timezone
 from pathlib import Path
 
-from bidkit import merge3, templating, yamlio
+from bidkit import templating, yamlio
 from bidkit.errors import ConflictError, LibraryError
 from bidkit.library.entries import Library, status_of
 from bidkit.library.files import EVENT_FILE, VERSION_FILE, _parse_file, _template_line
@@ -70,7 +70,10 @@ def new_version(root: str | Path, draft: NewVersion, author: str, note: str | No
         note=note if note is not None else draft.note, params=draft.params, text=draft.text)
     rel = f"{draft.category}/{draft.id}/v{number}.yaml"
     data = yamlio.dump(version.to_file())
-    if merge3.has_markers(version.text):
+    # imported here: merge3 → diff → compose → check imports the library, which is loading this module
+    from bidkit.merge3 import has_markers
+
+    if has_markers(version.text):
         # (the page holds the save while they are left; the command line must refuse them too)
         raise LibraryError("still holds the conflict markers of a merge (<<<<<<< … >>>>>>>): resolve them and "
                            "delete the markers", file=rel, field="text", code="merge-markers-left")
