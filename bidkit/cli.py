@@ -18,7 +18,7 @@ from pathlib import Path
 import yaml
 
 from bidkit import bidfile, check, library, storage, yamlio
-from bidkit.errors import BidkitError, ConflictError, InternalError, LibraryError
+from bidkit.errors import BidkitError, ConflictError, InternalError
 from bidkit.settings import load_settings, settings_path, sign_in_configured
 from bidkit.userfile import read_user_file
 
@@ -63,7 +63,6 @@ def cmd_library_validate(args: argparse.Namespace) -> int:
 
 def cmd_library_new_version(args: argparse.Namespace) -> int:
     author = _person(args.author, "--author")
-    read_user_file(args.file, bidfile.MAX_BYTES, LibraryError)  # a FIFO or a folder, refused before it is opened
     draft = library.read_new_version(args.file)
     # The draft's problems (its text, its id, a stale based_on) are the input file's to fix, not
     # those of the vN.yaml it would have become.

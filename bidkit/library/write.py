@@ -8,12 +8,13 @@ from collections.abc import Iterable
 from datetime import datetime, timezone
 from pathlib import Path
 
-from bidkit import templating, yamlio
+from bidkit import bidfile, templating, yamlio
 from bidkit.errors import ConflictError, LibraryError
 from bidkit.library.entries import Library, status_of
 from bidkit.library.files import EVENT_FILE, VERSION_FILE, _parse_file, _template_line
 from bidkit.model import ID_PATTERN, ClauseVersion, NewVersion, Review
 from bidkit.storage import create_exclusive, digest, locked
+from bidkit.userfile import read_user_file
 
 
 def _clause_dir(root: Path, category: str, clause_id: str) -> Path:
@@ -174,9 +175,11 @@ def record_review(root: str | Path, lib: Library, clause_id: str, version: int, 
 def read_new_version(path: str | Path) -> NewVersion:
     """Read a new-version file (a version file without `version`, with `based_on`)."""
     path = Path(path)
+    # (a FIFO or a folder is refused before it is opened; a bid-sized file is the most a draft needs)
+    data = read_user_file(path, bidfile.MAX_BYTES, LibraryError)
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
         raise LibraryError(f"cannot be read: {exc}", file=str(path)) from None
     draft, problems = yamlio.parse_model(text, NewVersion)
     if draft is None:
