@@ -20,6 +20,8 @@ _OWN_WORDS = {
     "[data-testid='stTextArea'] [data-testid='InputInstructions']": t("st.apply_text_area"),
     "[data-testid='stTextInput'] [data-testid='InputInstructions']": t("st.apply_text_input"),
     "[data-testid='stNumberInput'] [data-testid='InputInstructions']": t("st.apply_text_input"),
+    # a table's choice cell being edited, while it has no value ("Select...")
+    ".glide-select [class$='-placeholder']": t("common.choose"),
 }
 st.html("<style>" + "".join(
     f"{selector} {{font-size: 0 !important}} {selector}::after {{content: {json.dumps(words, ensure_ascii=False)}; "

@@ -10,11 +10,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bidkit import places_cn, templating
+from bidkit import anonymous, conditions, places_cn, templating
 from bidkit.commitments import Commitment, ResolvedClause, resolve
 from bidkit.library import Library
 from bidkit.model import Bid, ClauseVersion, Finding, Requirement, RowDecision, Where
 from bidkit.quantity import Quantity, ServiceHours, Verdict, compare
+from bidkit.settings import load_settings
 
 VERDICT_STATUS = {Verdict.BETTER: "正偏离", Verdict.EQUAL: "无偏离", Verdict.WORSE: "负偏离",
                   Verdict.UNDETERMINED: "需人工确认"}
@@ -77,6 +78,9 @@ def _judge(req: Requirement, commitment: Commitment, bid: Bid) -> tuple[str, str
             return "负偏离", f"未承诺{commitment.label}"
         if req.metric == "local_office":
             return local_office_judgement(req, commitment, bid)
+        if isinstance(value, str):
+            # a sentence the writer typed is no computed answer: 无偏离 needs their confirmation
+            return "需人工确认", f"{commitment.label}以文字承诺（{commitment.offer}），请人工确认是否满足"
         return "无偏离", "满足招标要求"
     required = req.quantity()
     if isinstance(value, bool) or isinstance(value, str):
@@ -135,8 +139,7 @@ def requirement_finding(req: Requirement, commitments: list[Commitment], bid: Bi
         reason += "；★实质性要求负偏离将导致废标"
     return Finding(kind="requirement", requirement=req, status=status, blocking=blocking,
                    offer=clauses[commitment.clause_id].sentence_with(commitment),
-                   message=f"{clauses[commitment.clause_id].version.title}"
-                           f"（{commitment.clause_id} v{commitment.version}）：{reason}", note=reason,
+                   message=f"{commitment.ref}：{reason}", note=reason,
                    clause_id=commitment.clause_id)
 
 
@@ -224,7 +227,7 @@ def conflict_findings(commitments: list[Commitment]) -> list[Finding]:
         findings.append(Finding(
             kind="conflict", status="条款冲突", blocking=True, offer=f"{a.offer} / {b.offer}",
             clause_id=b.clause_id,
-            message=f"{a.clause_id} 承诺{a.label}{a.offer}，而 {b.clause_id} 承诺{b.offer}，前后矛盾"))
+            message=f"{a.ref} 承诺{a.label}{a.offer}，而 {b.ref} 承诺{b.offer}，前后矛盾"))
     return findings
 
 
@@ -245,7 +248,7 @@ def staffing_findings(commitments: list[Commitment], bid: Bid) -> list[Finding]:
         if listed < c.value.value:
             findings.append(Finding(
                 kind="staff", status="人员不足", blocking=True, offer=c.offer, clause_id=c.clause_id,
-                message=f"{c.clause_id} 承诺{c.label}{c.offer}，但人员配置表只列出{listed}人"))
+                message=f"{c.ref} 承诺{c.label}{c.offer}，但人员配置表只列出{listed}人"))
     return findings
 
 
@@ -280,7 +283,7 @@ def office_findings(commitments: list[Commitment], bid: Bid) -> list[Finding]:
     if arrivals and not bid.offices:
         c = arrivals[0]
         return [Finding(kind="office", status="无本地网点", blocking=False, offer=c.offer, clause_id=c.clause_id,
-                        message=f"{c.clause_id} 承诺{c.offer}到达现场，但投标文件未列出任何服务网点")]
+                        message=f"{c.ref} 承诺{c.offer}到达现场，但投标文件未列出任何服务网点")]
     return []
 
 
@@ -299,7 +302,8 @@ def _texts_of(bid: Bid, clauses: list[ResolvedClause]):
     for clause in clauses:
         for name, value in clause.choice.params.items():
             if isinstance(value, str):
-                yield f"{clause.ref} {name}", value
+                spec = clause.version.params.get(name)
+                yield f"{clause.ref} {spec.label if spec else name}", value
         if clause.text:
             yield clause.ref, clause.text
     for decision in bid.decisions:
@@ -357,6 +361,9 @@ def check(bid: Bid, lib: Library) -> CheckResult:
     findings += office_findings(commitments, bid)
     findings += clause_findings(clauses)
     findings += text_findings(bid, clauses)
+    findings += conditions.condition_findings(bid, clauses)
+    if bid.anonymous:
+        findings += anonymous.anonymous_findings(bid, clauses, load_settings().bidder)
     findings.sort(key=lambda f: not f.blocking)
     return CheckResult(findings, clauses, per_requirement)
 

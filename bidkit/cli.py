@@ -17,8 +17,8 @@ from pathlib import Path
 
 import yaml
 
-from bidkit import bidfile, check, library, storage, yamlio
-from bidkit.errors import BidkitError, ConflictError, InternalError
+from bidkit import bidfile, check, library, score, storage, yamlio
+from bidkit.errors import BidkitError, ConflictError, DatabaseError, InternalError
 from bidkit.settings import load_settings, settings_path, sign_in_configured
 from bidkit.userfile import read_user_file
 
@@ -125,14 +125,20 @@ def _line_of_field(path: str, field: str | None) -> int | None:
 
 def cmd_extract(args: argparse.Namespace) -> int:
     from bidkit import extract
+    from bidkit.extract.forms import extract_file_forms, forms_json
 
-    data = extract.requirements_json(extract.extract_file(args.file))
+    requirements, forms = extract_file_forms(args.file)
+    data = extract.requirements_json(requirements)
+    if forms:
+        data["forms"] = forms_json(forms)
     if args.format == "json":
         _print_json(data)
     else:
-        for row in data["requirements"]:
+        for row in data["requirements"] + data.get("forms", []):
             if "where" in row:
                 row["where"] = _FlowMap(row["where"])
+            if "columns" in row:  # a form's columns, one a line
+                row["columns"] = [_FlowMap(c) for c in row["columns"]]
         print(yaml.dump(data, Dumper=_ExtractDumper, allow_unicode=True, sort_keys=False), end="")
     return EXIT_OK
 
@@ -154,8 +160,9 @@ def cmd_check(args: argparse.Namespace) -> int:
     lib = library.load(_library_dir(args))
     with _said_against(args.bid):
         result = check.check(bid, lib)
+        points = score.score(bid, lib)
     if args.format == "json":
-        _print_json(result.to_json())
+        _print_json({**result.to_json(), "score": points.to_json()})
     else:
         for finding in result.findings:
             mark = "BLOCKING " if finding.blocking else ""
@@ -163,7 +170,23 @@ def cmd_check(args: argparse.Namespace) -> int:
             print(f"{mark}{finding.status}  {subject}: {finding.message}")
         blocking = len(result.blocking)
         print(f"{len(result.findings)} findings, {blocking} blocking")
+        _print_score(points)
     return EXIT_BLOCKING if result.blocking else EXIT_OK
+
+
+def _print_score(points: score.ScoreResult) -> None:
+    """The score table, when the bid holds the tender's scoring rules: one row a rule."""
+    if not points.rules:
+        return
+    print("\nscore estimate:")
+    for row in points.rules:
+        earned = "?" if row.earned is None else f"{row.earned:g}"
+        why = {"subjective": "judged by the panel", "no-offer": "no clause commits this",
+               "no-base": "the tender states no base value", "not-comparable": "offer not comparable"}.get(row.status, "")
+        hint = row.suggestion.text() if row.suggestion else why
+        print(f"  {earned:>5}/{row.rule.max_points:<5g} {row.rule.factor or row.rule.metric} [{row.rule.kind}]"
+              f"{'  offer ' + row.offer if row.offer else ''}{'  -- ' + hint if hint else ''}")
+    print(f"score {points.earned:g} of {points.max:g}, {points.left:g} left")
 
 
 def cmd_render(args: argparse.Namespace) -> int:
@@ -210,6 +233,51 @@ def cmd_diff(args: argparse.Namespace) -> int:
         print(diff.to_html())
     else:
         print(diff.to_text())
+    return EXIT_OK
+
+
+def _database() -> tuple[str, str]:
+    from bidkit.store import pg_connect
+
+    configured = pg_connect.configured_url()
+    if configured is None:
+        raise DatabaseError(f"no database is configured: set {pg_connect.URL_VARIABLE} (or database_url in "
+                            f"{settings_path().name}) to postgresql://user@host:port/database",
+                            field=pg_connect.URL_VARIABLE, code="db-not-configured",
+                            variable=pg_connect.URL_VARIABLE, settings=settings_path().name)
+    return configured
+
+
+def cmd_db_upgrade(args: argparse.Namespace) -> int:
+    from bidkit.store import pg_connect, pg_schema
+
+    url, where = _database()
+    with pg_connect.connect(url, where, autocommit=True) as conn, pg_connect.gone_is_unavailable():
+        before, after = pg_schema.upgrade(conn)
+    said = f"from version {before} to {after}" if after != before else f"already at version {after}; nothing to do"
+    print(f"{pg_connect.mask(url)}: schema {said}")
+    return EXIT_OK
+
+
+def cmd_db_status(args: argparse.Namespace) -> int:
+    from bidkit.store import pg_connect, pg_schema
+
+    url, where = _database()
+    with pg_connect.connect(url, where, autocommit=True) as conn, pg_connect.gone_is_unavailable():
+        version = pg_schema.schema_version(conn)
+        counts = pg_schema.counts(conn) if version == pg_schema.CODE_VERSION else None
+    status = {"database": pg_connect.mask(url), "from": where, "schema_version": version,
+              "needed": pg_schema.CODE_VERSION, "counts": counts}
+    if args.format == "json":
+        _print_json(status)
+    else:
+        print(f"database: {status['database']} (from {where})")
+        print(f"schema: version {version} (this bidkit needs {pg_schema.CODE_VERSION})")
+        for name, count in (counts or {}).items():
+            print(f"{name}: {count}")
+    mismatch = pg_schema.mismatch(version)
+    if mismatch:
+        raise mismatch
     return EXIT_OK
 
 
@@ -280,6 +348,15 @@ def build_parser() -> argparse.ArgumentParser:
                           help="also write a .docx with Word tracked changes (w:ins / w:del)")
     _add_library_option(diff_cmd)
     diff_cmd.set_defaults(func=cmd_diff)
+
+    db = commands.add_parser("db", help="the team's PostgreSQL database ($BIDKIT_DATABASE_URL or database_url "
+                                       "in the settings file)")
+    db_commands = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
+    db_commands.add_parser("upgrade", help="create the schema, or migrate it to this bidkit's version"
+                           ).set_defaults(func=cmd_db_upgrade)
+    db_status = db_commands.add_parser("status", help="the database (password masked), its schema version and counts")
+    db_status.add_argument("--format", choices=("text", "json"), default="text", help="output format")
+    db_status.set_defaults(func=cmd_db_status)
     return parser
 
 

@@ -26,6 +26,11 @@ def format_value(value: ParamValue) -> str:
     return str(value)
 
 
+def clause_ref(title: str, version: int) -> str:
+    """A clause as a sentence a user reads names it: by its title, never its id."""
+    return f"“{title}” v{version}"
+
+
 @dataclass(frozen=True)
 class Commitment:
     """One value a clause commits to for one metric."""
@@ -36,6 +41,11 @@ class Commitment:
     version: int
     param: str
     label: str
+    clause_title: str = ""
+
+    @property
+    def ref(self) -> str:
+        return clause_ref(self.clause_title or self.clause_id, self.version)
 
     @property
     def offer(self) -> str:
@@ -57,11 +67,11 @@ class ResolvedClause:
 
     @property
     def ref(self) -> str:
-        return f"{self.version.id} v{self.version.version}"
+        return clause_ref(self.version.title, self.version.version)
 
     def commitments(self) -> list[Commitment]:
         return [Commitment(spec.metric, self.values[name], self.version.id, self.version.version,
-                           name, spec.label)
+                           name, spec.label, self.version.title)
                 for name, spec in self.version.params.items()
                 if spec.metric and name in self.values]
 

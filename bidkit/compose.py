@@ -5,16 +5,20 @@ The chapter holds numbered headings, paragraphs and tables, already in their fin
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
+from bidkit import anonymous
 from bidkit.check import CheckResult, check, deviation_rows
 from bidkit.commitments import ResolvedClause
 from bidkit.library import Library
-from bidkit.model import Bid
+from bidkit.model import Bid, FormColumn, TenderForm
+from bidkit.settings import load_settings
 
 CHINESE_DIGITS = "零一二三四五六七八九"
 DRAFT_MARK = "草稿"
+# Columns an anonymous (暗标) chapter leaves out of its tables: they name people and places.
+IDENTIFYING_COLUMNS = ("姓名", "地址", "联系电话")
 
 
 def chinese_ordinal(n: int) -> str:
@@ -99,6 +103,7 @@ class Chapter:
     draft: bool = False
     check: CheckResult | None = None
     running: str = ""  # the line atop each page when it is not the project and its number (a redline)
+    anonymous: bool = False  # 暗标: the renderers leave out whatever names the bidder
 
     @property
     def running_header(self) -> str:
@@ -150,11 +155,50 @@ def office_table(bid: Bid) -> Table:
     return Table("售后服务网点", ("序号", "城市", "地址", "联系电话"), rows, (0.8, 1.6, 4.8, 2.2), centred=(0,))
 
 
-def deviation_table(result: CheckResult) -> Table:
-    rows = tuple((str(r.number), r.ref, r.requirement, r.response, r.status, r.note)
-                 for r in deviation_rows(result))
-    return Table("售后服务偏离表", ("序号", "招标文件条目号", "招标文件要求", "投标文件响应", "偏离情况", "说明"),
-                 rows, (0.7, 1.3, 2.6, 3.0, 1.1, 2.6), centred=(0, 4))
+# Our 偏离表 when the tender prescribes none; a tender's form is drawn the same way, field by field.
+OUR_DEVIATION_FORM = TenderForm(title="售后服务偏离表", columns=[
+    FormColumn(header=h, field=f) for h, f in (("序号", "number"), ("招标文件条目号", "ref"), ("招标文件要求", "requirement"),
+                                               ("投标文件响应", "response"), ("偏离情况", "status"), ("说明", "note"))])
+# Relative widths by field: the text columns (requirement, response, note: 说明 holds the reason) get
+# the room; a column we leave blank gets enough for the writer to fill in by hand.
+FIELD_WIDTHS = {"number": 0.7, "mark": 0.7, "ref": 1.3, "topic": 1.4, "requirement": 2.6, "response": 3.0,
+                "status": 1.1, "note": 2.6, None: 1.5}
+CENTRED_FIELDS = ("number", "mark", "status")
+# How a tender may spell our statuses among the choices it lists (D1: “符合”指与招标文件要求一致).
+STATUS_SPELLINGS = {"无偏离": ("符合", "满足", "完全响应"), "负偏离": ("不符合", "不满足")}
+
+
+def chosen_form(bid: Bid) -> TenderForm | None:
+    """The tender's deviation form the chapter's 偏离表 is rendered in, if the writer kept one."""
+    return next((f for f in bid.forms if f.kind == "deviation" and f.chosen and f.columns), None)
+
+
+def deviation_table(result: CheckResult, form: TenderForm | None = None) -> Table:
+    """售后服务偏离表 in the tender's own form (its title, columns and status words; a column we have
+    nothing for left blank), or in ours."""
+    form = form or OUR_DEVIATION_FORM
+    fields = [c.field for c in form.columns]
+    rows = []
+    for row, finding in zip(deviation_rows(result), result.requirement_findings):
+        req = finding.requirement
+        status = _spelt(row.status, form.choices)
+        values = {"number": str(row.number), "ref": row.ref, "topic": req.section,
+                  "requirement": row.requirement.removeprefix("★") if "mark" in fields else row.requirement,
+                  "response": row.response, "status": status, "note": row.note,
+                  "mark": "★" if req.mandatory or req.text.startswith("★") else ""}
+        if "status" not in fields:  # a form with only 偏差说明 still says how the row deviates
+            values["note"] = "；".join(v for v in (status, row.note) if v)
+        rows.append(tuple(values.get(f, "") if f else "" for f in fields))
+    return Table(form.title or OUR_DEVIATION_FORM.title, tuple(c.header for c in form.columns), tuple(rows),
+                 tuple(FIELD_WIDTHS[f] for f in fields),
+                 centred=tuple(i for i, f in enumerate(fields) if f in CENTRED_FIELDS))
+
+
+def _spelt(status: str, choices: list[str]) -> str:
+    """Our status as the tender spells it, when it lists its own words and not ours."""
+    if not choices or status in choices:
+        return status
+    return next((word for word in STATUS_SPELLINGS.get(status, ()) if word in choices), status)
 
 
 def compose(bid: Bid, lib: Library, draft: bool = False, today: date | None = None) -> Chapter:
@@ -174,7 +218,7 @@ def compose(bid: Bid, lib: Library, draft: bool = False, today: date | None = No
             chapter.blocks.extend(Paragraph(p) for p in clause.paragraphs())
             places[clause.version.id] = heading_number(1, section) + heading_number(2, i)
     tables = [commitment_table(result.clauses, places), staff_table(bid), office_table(bid),
-              deviation_table(result)]
+              deviation_table(result, chosen_form(bid))]
     for table in tables:
         if table.rows:
             section += 1
@@ -182,4 +226,27 @@ def compose(bid: Bid, lib: Library, draft: bool = False, today: date | None = No
             chapter.blocks.append(table)
     day = today or date.today()
     chapter.blocks.append(Closing(bid.bidder.name, f"{day.year}年{day.month}月{day.day}日"))
+    if bid.anonymous:
+        chapter.anonymous = True
+        chapter.blocks = anonymised(chapter.blocks, anonymous.identifying(bid, load_settings().bidder))
     return chapter
+
+
+def anonymised(blocks: list[Block], words: list[anonymous.Identifying]) -> list[Block]:
+    """The blocks of a 暗标 chapter: no signature (投标人名称（盖章）), no column of names, addresses
+    or phones, and every identifying word left in the text masked (the check blocks it)."""
+    out: list[Block] = []
+    for block in blocks:
+        if isinstance(block, Heading):
+            out.append(replace(block, text=anonymous.scrub(block.text, words)))
+        elif isinstance(block, Paragraph):
+            out.append(Paragraph(anonymous.scrub(block.text, words)))
+        elif isinstance(block, Table):
+            keep = [i for i, h in enumerate(block.header) if h not in IDENTIFYING_COLUMNS]
+            out.append(replace(block, header=tuple(block.header[i] for i in keep),
+                               rows=tuple(tuple(anonymous.scrub(row[i], words) for i in keep) for row in block.rows),
+                               widths=tuple(block.widths[i] for i in keep),
+                               centred=tuple(keep.index(i) for i in block.centred if i in keep)))
+        elif not isinstance(block, Closing):
+            out.append(block)
+    return out

@@ -69,3 +69,13 @@ class ExtractError(BidkitError):
 
 class RenderError(BidkitError):
     """A chapter that cannot be rendered (template, house style, blocking findings)."""
+
+
+class DatabaseError(BidkitError):
+    """The configured PostgreSQL database cannot be used: a bad URL, a refused sign-in, a missing
+    database, or a schema this bidkit does not match."""
+
+
+class DatabaseUnavailable(DatabaseError):
+    """The database server cannot be reached now (down, restarting, gone mid-run): worth retrying,
+    and nothing of the failed write was recorded."""

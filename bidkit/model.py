@@ -372,6 +372,138 @@ class RowDecision(Strict):
         return value
 
 
+ScoreKind = Literal["tiers", "increment", "count", "presence", "subjective"]
+# A scoring table with more rows or tiers than these is no after-sales table: a limit keeps a
+# hostile bid file from making the score estimate slow.
+MAX_SCORE_TIERS = 20
+MAX_SCORING_RULES = 200
+MAX_RULE_POINTS = 1000
+
+
+class ScoreTier(Strict):
+    """One level of a tiered rule: a value at or better than `value` earns `points` (响应时间≤1小时得3分).
+    `>` and `<` are strict (超过3天得2分)."""
+
+    op: Literal[">=", "<=", ">", "<"]
+    value: float = Field(ge=0)
+    unit: Literal["minute", "hour", "day", "workday", "week", "month", "year", "person", "times"]
+    points: float = Field(ge=0, le=MAX_RULE_POINTS)
+
+    def quantity(self) -> Quantity:
+        return Quantity(self.value, self.unit)
+
+
+class ScoringRule(Strict):
+    """One after-sales row of the tender's scoring table (评分标准), typed.
+
+    tiers: the best tier the offer meets; increment and count: `base_points` at `base`, plus
+    `step_points` per `step` beyond it (down for a deadline: 每缩短1小时), up to `max_points`; a
+    missing `base` is the tender's own requirement for the metric (在满足招标要求基础上);
+    presence: `max_points` for promising it at all; subjective: a panel's judgement, never guessed.
+    `text` and `where` are the evidence, as a requirement's are."""
+
+    kind: ScoreKind
+    metric: Metric
+    max_points: float = Field(gt=0, le=MAX_RULE_POINTS)
+    factor: str = ""
+    tiers: list[ScoreTier] = Field(default_factory=list, max_length=MAX_SCORE_TIERS)
+    base: str | None = None
+    base_points: float = Field(default=0, ge=0, le=MAX_RULE_POINTS)
+    step: str | None = None
+    step_points: float | None = Field(default=None, gt=0, le=MAX_RULE_POINTS)
+    down: bool = False
+    text: str = ""
+    ref: str = ""
+    where: Where | None = None
+
+    @model_validator(mode="after")
+    def _complete(self) -> "ScoringRule":
+        if self.kind == "tiers" and not self.tiers:
+            raise ValueError("a tiers rule needs at least one tier")
+        if self.kind in ("increment", "count") and (self.step is None or self.step_points is None):
+            raise ValueError(f"an {self.kind} rule needs 'step' and 'step_points'")
+        for field in ("base", "step"):
+            raw = getattr(self, field)
+            if raw is not None:
+                try:
+                    parse_quantity(raw)
+                except QuantityError as exc:
+                    raise ValueError(f"{field} {raw!r}: {exc.message}") from None
+        return self
+
+    def base_quantity(self) -> Quantity | None:
+        return parse_quantity(self.base) if self.base is not None else None
+
+    def step_quantity(self) -> Quantity | None:
+        return parse_quantity(self.step) if self.step is not None else None
+
+
+# A tender's form (偏离表, 售后服务承诺函) as found and saved in the bid; beyond these it is no form
+# a writer fills in, and a hostile bid file cannot make rendering slow.
+MAX_FORMS = 20
+MAX_FORM_COLUMNS = 12
+MAX_FORM_CHOICES = 12
+MAX_FORM_TITLE_CHARS = 60
+MAX_FORM_HEADER_CHARS = 60
+MAX_LETTER_CHARS = 5000
+# Our deviation row's parts a tender's column can take (compose.py fills them); `topic` names a
+# requirement (内容) when another column holds its text (要求标准), `mark` is its ★.
+FormField = Literal["number", "ref", "topic", "requirement", "response", "status", "note", "mark"]
+
+
+class FormColumn(Strict):
+    """One column of the tender's deviation form: its header as printed, and the field of ours it
+    takes; None leaves it blank (a column we have nothing for)."""
+
+    header: str = ""
+    field: FormField | None = None
+
+    @field_validator("header")
+    @classmethod
+    def _header_sized(cls, value: str) -> str:
+        return _form_sized(value, MAX_FORM_HEADER_CHARS, "form-header-too-long")
+
+
+class TenderForm(Strict):
+    """A form the tender prescribes, with its evidence: a deviation table (its title, columns and
+    the statuses it lists) or a 售后服务承诺函 (its title and text, blanks kept, for the writer).
+    The one deviation form `chosen` is the one the chapter's 偏离表 is rendered in."""
+
+    kind: Literal["deviation", "letter"] = "deviation"
+    title: str = ""
+    columns: list[FormColumn] = Field(default_factory=list)
+    choices: list[str] = Field(default_factory=list)
+    text: str = ""
+    where: Where | None = None
+    chosen: bool = False
+
+    @field_validator("title")
+    @classmethod
+    def _title_sized(cls, value: str) -> str:
+        return _form_sized(value, MAX_FORM_TITLE_CHARS, "form-title-too-long")
+
+    @field_validator("text")
+    @classmethod
+    def _text_sized(cls, value: str) -> str:
+        return _form_sized(value, MAX_LETTER_CHARS, "form-text-too-long")
+
+    @field_validator("columns", "choices")
+    @classmethod
+    def _few(cls, value: list, info) -> list:
+        limit = MAX_FORM_COLUMNS if info.field_name == "columns" else MAX_FORM_CHOICES
+        if len(value) > limit:
+            raise ValueProblem(f"{len(value)} {info.field_name}, over the {limit}-{info.field_name} limit of a "
+                               "tender's form", code=f"form-too-many-{info.field_name}", n=len(value), limit=limit)
+        return value
+
+
+def _form_sized(value: str, limit: int, code: str) -> str:
+    if len(value) > limit:
+        raise ValueProblem(f"{len(value)} characters, over the {limit}-character limit of a tender's form",
+                           code=code, n=len(value), limit=limit)
+    return value
+
+
 class Bid(Strict):
     """A bid being written: details, the tender's requirements, the chosen clauses, staff, offices."""
 
@@ -386,6 +518,13 @@ class Bid(Strict):
     offices: list[Office] = Field(default_factory=list)
     # the writer's decisions on the rows the check cannot decide; bids saved before have none
     decisions: list[RowDecision] = Field(default_factory=list)
+    # 暗标: the chapter carries nothing naming the bidder, and the check blocks what is left in
+    # clause text; bids saved before are not anonymous
+    anonymous: bool = False
+    # the after-sales rows of the tender's scoring table; bids saved before have none
+    scoring_rules: list[ScoringRule] = Field(default_factory=list, max_length=MAX_SCORING_RULES)
+    # the tender's own forms (偏离表, 售后服务承诺函); bids saved before have none
+    forms: list[TenderForm] = Field(default_factory=list, max_length=MAX_FORMS)
 
 
 class Template(Strict):
@@ -405,7 +544,7 @@ class Finding(Strict):
     """One result of checking a bid: a requirement's deviation, or a problem in the bid itself."""
 
     kind: Literal["requirement", "conflict", "staff", "office", "placeholder", "status", "bounds",
-                  "characters"] = "requirement"
+                  "characters", "condition", "anonymous"] = "requirement"
     requirement: Requirement | None = None
     status: str
     blocking: bool = False

@@ -21,7 +21,7 @@ from docx.document import Document
 from docx.enum.style import WD_STYLE_TYPE
 from docx.opc.exceptions import PackageNotFoundError
 
-from bidkit import docx_xml
+from bidkit import anonymous, docx_xml
 from bidkit.compose import DRAFT_MARK, Chapter, Closing, Heading, Paragraph, Table, Tracked
 from bidkit.errors import RenderError
 from bidkit.userfile import read_user_file
@@ -117,6 +117,8 @@ def render_docx(chapter: Chapter, style_path: str | Path | None = None, *, toc: 
     _fill_headers(doc, chapter)
     _fill_footers(doc)
     _set_properties(doc, chapter)
+    if chapter.anonymous:
+        anonymous.scrub_package(doc, _headers_in_use(doc, "header") + _headers_in_use(doc, "footer"))
     buffer = io.BytesIO()
     doc.save(buffer)
     return docx_xml.stable_zip(buffer.getvalue())

@@ -7,6 +7,7 @@
     one_person_team: false  # true lets the author of a version approve it (no second person to ask)
     bidder: {name: 广东粤信科技有限公司, hotline: 400-..., contact: 王磊}  # optional: our company, for
                                       # a blank bid and a template without a bidder
+    database_url: postgresql://bidkit@db.example.com:5432/bidkit  # optional: a team's shared database
 """
 from __future__ import annotations
 
@@ -31,6 +32,9 @@ class Settings(Strict):
     # four-eyes: a version is approved by someone other than its author, unless the team is one person
     one_person_team: bool = False
     bidder: Bidder | None = None
+    # postgresql://user@host:port/db for a team on one database (bidkit/store); $BIDKIT_DATABASE_URL
+    # wins; None keeps the folders. The password is better in ~/.pgpass or $PGPASSWORD than here.
+    database_url: str | None = None
 
     @field_validator("reviewers")
     @classmethod

@@ -21,7 +21,7 @@ from ui.state import (COMPOSE_TABS, ask_template, autosave_draft, confirm, confi
                       draft_saved_text, folders, get_bid, get_library, key, new_bid, remember, replace_asking,
                       restore_draft, set_bid, shown_errors, undo_button, without_missing)
 from ui.upgrades import describe, upgrade_notice
-from ui.widgets import param_widget, rows_editor
+from ui.widgets import clause_titles, param_widget, rows_editor
 
 
 def _pick(label: str, names: list[str], key_: str) -> int | None:
@@ -175,10 +175,10 @@ def _add(lib: Library) -> None:
     bid.clauses.append(ClauseChoice(id=clause_id, version=version.version))
 
 
-def _clause_label(lib: Library, clause_id: str) -> str:
+def _clause_label(lib: Library, titles: dict[str, str], clause_id: str) -> str:
     entry = lib.clauses[clause_id]
     category = lib.categories.get(entry.category)
-    return f"{category.title if category else entry.category} · {entry.latest().title} ({clause_id})"
+    return f"{category.title if category else entry.category} · {titles[clause_id]}"
 
 
 def clause_editor(bid: Bid, lib: Library, missing: list[ClauseChoice]) -> None:
@@ -190,10 +190,11 @@ def clause_editor(bid: Bid, lib: Library, missing: list[ClauseChoice]) -> None:
     """
     chosen = {c.id for c in bid.clauses}
     available = [c for c in lib.clauses if c not in chosen]
+    titles = clause_titles(lib)
     add_col, button_col = st.columns([5, 1], vertical_alignment="bottom")
     with add_col:
         st.selectbox(t("compose.add_clause"), available, index=None, key=key("add_clause"),
-                     format_func=lambda c: _clause_label(lib, c), placeholder=t("common.choose"))
+                     format_func=lambda c: _clause_label(lib, titles, c), placeholder=t("common.choose"))
     with button_col:
         st.button(t("compose.add"), key=key("add_button"), on_click=_add, args=(lib,))
     for choice in missing:

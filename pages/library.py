@@ -10,8 +10,9 @@ from bidkit.library import ClauseEntry, Library
 from bidkit.model import METRICS
 from bidkit.settings import load_settings
 from ui.clause_editor import diff_panel, edit_panel, render_with_defaults, review_panel
-from ui.messages import error_text, metric_label, t
+from ui.messages import date_text, error_text, metric_label, t
 from ui.state import folders, get_library, shown_errors
+from ui.widgets import clause_titles
 
 STATUSES = ["approved", "draft", "retired"]
 
@@ -34,7 +35,7 @@ def is_stale(entry: ClauseEntry, days: int, now: datetime) -> bool:
 
 def versions_panel(entry: ClauseEntry) -> None:
     st.dataframe([{t("col.version"): f"v{n}", t("col.author"): v.author,
-                   t("col.created"): v.created.strftime("%Y-%m-%d %H:%M"), t("col.note"): v.note,
+                   t("col.created"): date_text(v.created), t("col.note"): v.note,
                    t("col.status"): t("status." + entry.status(n)),
                    t("col.params"): "、".join(s.label for s in v.params.values())}
                   for n, v in sorted(entry.versions.items(), reverse=True)],
@@ -51,10 +52,10 @@ def versions_panel(entry: ClauseEntry) -> None:
         st.error(error_text(exc))
 
 
-def clause_detail(lib: Library, entry: ClauseEntry, uses: int, stale: bool, stale_days: int) -> None:
-    st.subheader(f"{entry.latest().title} · {entry.id}")
+def clause_detail(lib: Library, entry: ClauseEntry, title: str, uses: int, stale: bool, stale_days: int) -> None:
+    st.subheader(title)
     reviewed = entry.last_reviewed()
-    st.caption(t("library.freshness", reviewed=f"{reviewed:%Y-%m-%d}" if reviewed else "—", uses=uses))
+    st.caption(t("library.freshness", reviewed=date_text(reviewed.date()) if reviewed else "—", uses=uses))
     if stale:
         st.warning(t("library.stale", days=stale_days))
     tab_versions, tab_edit, tab_review, tab_diff = st.tabs(
@@ -98,15 +99,19 @@ with shown_errors():
                                                               days=settings.stale_after_days) if stale else ""))
     order = {c: i for i, c in enumerate(lib.category_order())}
     found.sort(key=lambda e: (order.get(e.category, 99), e.id))
-    st.dataframe([{t("col.clause"): e.id, t("col.title"): e.latest().title,
-                   t("library.category"): lib.categories[e.category].title if e.category in lib.categories else e.category,
-                   t("col.latest"): f"v{e.latest().version}",
-                   t("col.status"): t("status." + e.status(e.latest().version)),
-                   t("col.reviewed"): f"{e.last_reviewed():%Y-%m-%d}" if e.last_reviewed() else "—",
-                   t("col.uses"): usage.get(e.id, 0),
-                   t("col.stale"): "⚠" if e.id in stale else ""} for e in found[:500]],
-                 hide_index=True, width="stretch")
+    titles = clause_titles(lib)
+    # (a table of no rows would say "empty" on its canvas, in English; the count above says it)
     if found:
+        st.dataframe([{t("col.title"): titles[e.id],
+                       t("library.category"): (lib.categories[e.category].title if e.category in lib.categories
+                                               else e.category),
+                       t("col.latest"): f"v{e.latest().version}",
+                       t("col.status"): t("status." + e.status(e.latest().version)),
+                       t("col.reviewed"): date_text(e.last_reviewed().date()) if e.last_reviewed() else "—",
+                       t("col.uses"): usage.get(e.id, 0),
+                       t("col.stale"): "⚠" if e.id in stale else ""} for e in found[:500]],
+                     hide_index=True, width="stretch")
         picked = st.selectbox(t("library.pick"), [e.id for e in found], key="library:pick",
-                              format_func=lambda c: f"{lib.clauses[c].latest().title} ({c})")
-        clause_detail(lib, lib.clauses[picked], usage.get(picked, 0), picked in stale, settings.stale_after_days)
+                              format_func=titles.get)
+        clause_detail(lib, lib.clauses[picked], titles[picked], usage.get(picked, 0), picked in stale,
+                      settings.stale_after_days)

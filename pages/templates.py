@@ -5,7 +5,7 @@ import streamlit as st
 
 from bidkit import workspace
 from bidkit.errors import BidError
-from ui.messages import t
+from ui.messages import date_text, t
 from ui.state import ask_template, autosave_draft, confirm_dialog, folders, get_bid, get_library, shown_errors, undo_button
 from ui.upgrades import describe, upgrade_notice
 
@@ -15,7 +15,7 @@ def template_row(saved, lib) -> None:
     with st.container(border=True):
         info, new, load, delete = st.columns([5, 2, 2, 1], vertical_alignment="center")
         created = template.created or saved.modified
-        info.markdown(f"**{template.name}**  \n{template.owner or '—'} · {created:%Y-%m-%d} · "
+        info.markdown(f"**{template.name}**  \n{template.owner or '—'} · {date_text(created)} · "
                       f"{t('templates.clauses', n=len(template.clauses))}"
                       + (f"  \n{template.description}" if template.description else ""))
         if new.button(t("templates.new"), key=f"templates:new:{saved.path.name}", help=t("compose.template_new_help")):

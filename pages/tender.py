@@ -9,9 +9,9 @@ from pathlib import Path
 import streamlit as st
 from pydantic import ValidationError
 
-from bidkit import extract
 from bidkit.errors import BidkitError
-from bidkit.model import METRICS, Requirement, Where
+from bidkit.extract.forms import extract_file_forms, extract_text_forms
+from bidkit.model import METRICS, Requirement, TenderForm, Where
 from ui.evidence import section_counts, several_files, where_label
 from ui.messages import lang, metric_label, op_label, t, unit_label
 from ui.state import autosave_draft, confirm, confirm_dialog, get_bid, key, remember, shown_errors, undo_button
@@ -25,14 +25,14 @@ EDITOR_ORDER = ("mandatory", "metric", "op", "value", "unit", "text", "evidence"
 ROW_HEIGHT = 35  # Streamlit's dataframe row, in pixels
 
 
-def extract_upload(name: str, data: bytes) -> list[Requirement]:
+def extract_upload(name: str, data: bytes) -> tuple[list[Requirement], list[TenderForm]]:
     """Run the extractor on an uploaded file (it reads by extension, so keep the name's suffix).
     An error names the upload as the user knows it, never the temporary copy on the server."""
     with tempfile.TemporaryDirectory(prefix="bidkit-tender-") as tmp:
         path = Path(tmp) / Path(name).name
         path.write_bytes(data)
         try:
-            return extract.extract_file(path)
+            return extract_file_forms(path)
         except BidkitError as exc:
             exc.file = Path(name).name
             raise
@@ -69,12 +69,13 @@ def _source(text: str, upload) -> str | None:
     return None
 
 
-def _apply(found: list[Requirement], replace: bool) -> None:
+def _apply(found: list[Requirement], forms: list[TenderForm], replace: bool) -> None:
     bid = get_bid()
     before = len(bid.requirements)
     if replace and before:
         remember(t("undo.requirements"))
     bid.requirements = list(found) if replace else merged(bid.requirements, found)
+    bid.forms = forms or bid.forms  # the tender's own 偏离表 / 承诺函, kept with its requirements
     st.session_state.requirements_gen = st.session_state.get("requirements_gen", 0) + 1
     added = len(bid.requirements) - before
     if not before:
@@ -104,14 +105,14 @@ def extraction_panel() -> None:
             return
         with st.spinner(t("tender.extracting")):
             # an error leaves the requirements as they were; it is shown by the caller
-            found = extract_upload(upload.name, upload.getvalue()) if source == "file" else extract.extract_text(text)
+            found, forms = extract_upload(upload.name, upload.getvalue()) if source == "file" else extract_text_forms(text)
         if not found:
             _tell("warning", "tender.nothing_kept")
         elif mode == "replace" and get_bid().requirements:
             confirm(t("tender.confirm_replace", old=len(get_bid().requirements), n=len(found)),
-                    t("tender.replace_yes"), lambda: _apply(found, replace=True))
+                    t("tender.replace_yes"), lambda: _apply(found, forms, replace=True))
         else:
-            _apply(found, replace=mode == "replace")
+            _apply(found, forms, replace=mode == "replace")
     undo_button("tender")
     if outcome := st.session_state.get("tender:outcome"):
         kind, message, values = outcome

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bidkit import library
+from bidkit import bidfile, library
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO_BID = ROOT / "examples" / "demo-bid.yaml"
@@ -42,6 +42,17 @@ def shipped() -> Path:
     with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
         tar.extractall(root, filter="data")
     return root
+
+
+@pytest.fixture(scope="session")
+def lib() -> library.Library:
+    """The shipped clause library, read-only (a test that writes makes its own copy)."""
+    return library.load(shipped() / "clause_library", use_cache=False)
+
+
+@pytest.fixture
+def demo():
+    return bidfile.read(DEMO_BID)
 
 
 def _digest(folder: Path) -> str:
@@ -104,3 +115,21 @@ def app_env(tmp_path: Path, monkeypatch) -> Path:
     monkeypatch.setenv("BIDKIT_LIBRARY", str(lib))
     monkeypatch.chdir(ROOT)
     return tmp_path
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """This test process's own PostgreSQL (tests/pg_server.py), started on first use; the tests that
+    need it skip where PostgreSQL is not installed, and fail instead when BIDKIT_REQUIRE_POSTGRES=1 (CI)."""
+    from tests import pg_server as pg
+
+    pg.skip_unless_installed()
+    server = pg.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def pg_url(pg_server) -> str:
+    """A URL of the test server's `postgres` database, for the role `bidkit` (password auth, CREATEDB)."""
+    return pg_server.url()

@@ -17,14 +17,6 @@ ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "examples" / "demo-bid.yaml"
 
 
-@pytest.fixture(scope="module")
-def lib():
-    return library.load(ROOT / "clause_library", use_cache=False)
-
-
-@pytest.fixture
-def demo() -> Bid:
-    return bidfile.read(DEMO)
 
 
 def choice(bid: Bid, clause_id: str) -> ClauseChoice:
@@ -88,7 +80,9 @@ def test_conflicting_clauses(demo, tmp_path):
     result = check(demo, library.load(root))
     conflicts = [f for f in result.findings if f.kind == "conflict"]
     assert len(conflicts) == 1 and conflicts[0].blocking
-    assert "warranty-period" in conflicts[0].message and "24个月" in conflicts[0].message
+    # the clauses are named by their titles, never their ids (issue 12, point 14)
+    assert "“质保期承诺” v" in conflicts[0].message and "“整机保修” v1" in conflicts[0].message
+    assert "24个月" in conflicts[0].message and "warranty" not in conflicts[0].message
     demo.clauses[-1].params["months"] = "60 month"
     assert not [f for f in check(demo, library.load(root)).findings if f.kind == "conflict"]
 
@@ -124,7 +118,7 @@ def test_empty_parameter_and_bracket_placeholder(demo, lib):
     office.params["office_city"] = ""
     result = check(demo, lib)
     messages = [f.message for f in result.findings if f.kind == "placeholder"]
-    assert any("local-office v1" in m and "empty" in m for m in messages)
+    assert any("“本地售后服务机构” v1" in m and "empty" in m for m in messages)
     office.params["office_city"] = "【】"
     assert any("【】" in f.message for f in check(demo, lib).findings)
 

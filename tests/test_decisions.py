@@ -8,7 +8,7 @@ from pathlib import Path
 import docx
 import pytest
 
-from bidkit import bidfile, library
+from bidkit import bidfile
 from bidkit.check import check, deviation_rows, open_rows, stale_decisions
 from bidkit.errors import BidkitError
 from bidkit.model import MAX_RESPONSE_CHARS, Bid, Requirement, RowDecision
@@ -22,10 +22,6 @@ SUPPLY = Requirement(metric="spare_parts", op=">=", value=8, unit="year", mandat
                      text="★备品备件供应不少于8年", ref="第三章 二、12")
 UPGRADE = Requirement(metric="other", op="present", text="中标人须在设备使用年限内免费升级软件", ref="第三章 二、13")
 
-
-@pytest.fixture(scope="module")
-def lib():
-    return library.load(ROOT / "clause_library", use_cache=False)
 
 
 @pytest.fixture

@@ -99,7 +99,7 @@ def _pairwise(commitments: list[Commitment]) -> list[tuple[str, str, str]]:
             differ = type(a.value) is type(b.value) and a.value != b.value
         if differ:
             out.append((b.clause_id, f"{a.offer} / {b.offer}",
-                        f"{a.clause_id} 承诺{a.label}{a.offer}，而 {b.clause_id} 承诺{b.offer}，前后矛盾"))
+                        f"{a.ref} 承诺{a.label}{a.offer}，而 {b.ref} 承诺{b.offer}，前后矛盾"))
     return out
 
 

@@ -6,19 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from bidkit import bidfile, library, places_cn
+from bidkit import bidfile, places_cn
 from bidkit.check import check
 from bidkit.model import Bid, Office, Requirement
 from bidkit.places_cn import Located
-from tests.conftest import shipped
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "examples" / "demo-bid.yaml"
 
-
-@pytest.fixture(scope="module")
-def lib():
-    return library.load(shipped() / "clause_library", use_cache=False)
 
 
 def local_office_row(lib, text: str, *, offices: list[Office] | None = None, clause_city: str | None = None,

@@ -40,7 +40,7 @@ def test_blocking_bid_renders_only_as_draft(tmp_path):
     bid = demo_bid_with_warranty(tmp_path, "2 year")
     out = tmp_path / "chapter.docx"
     p = run("render", str(bid), "-o", str(out))
-    assert p.returncode == 1 and "blocked" in p.stderr and "warranty-period" in p.stderr
+    assert p.returncode == 1 and "blocked" in p.stderr and "质保期承诺" in p.stderr
     assert not out.exists()
     p = run("render", str(bid), "-o", str(out), "--draft")
     assert p.returncode == 0, p.stderr
@@ -99,7 +99,7 @@ def test_template_failing_at_render_time_names_clause_and_parameter(tmp_path):
     bid.clauses.append(ClauseChoice(id="warranty-odd", version=1))
     result = compose(bid, library.load(root)).check
     messages = [f.message for f in result.blocking]
-    assert any(re.search(r"warranty-odd v1: cannot be rendered: .*not supported", m) for m in messages), messages
+    assert any(re.search(r"“整机保修” v1: cannot be rendered: .*not supported", m) for m in messages), messages
 
 
 @pytest.mark.parametrize("draft", [False, True])

@@ -15,7 +15,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Cm, Length
 
-from bidkit import bidfile, docx_xml, library
+from bidkit import bidfile, docx_xml
 from bidkit.compose import Chapter, Closing, Heading, Paragraph, Table, compose
 from bidkit.errors import RenderError
 from bidkit.render_docx import DEFAULT_HOUSE_STYLE, REQUIRED_STYLES, column_widths, render_docx
@@ -26,10 +26,6 @@ TODAY = date(2026, 5, 18)
 CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 TABLE_TITLES = ("售后服务承诺一览表", "售后服务人员配置表", "售后服务网点", "售后服务偏离表")
 
-
-@pytest.fixture(scope="module")
-def lib():
-    return library.load(ROOT / "clause_library", use_cache=False)
 
 
 @pytest.fixture(scope="module")

@@ -115,7 +115,7 @@ def test_hostile_template_refused_everywhere(hostile_results, case, text, code, 
     assert not result["written"]
     [(line, message)] = result["issues"][:1]
     assert line and message.startswith("text: ") and named in message and "text: text:" not in message
-    assert any(f.startswith("hostile-") and named in f for f in result["findings"]), result["findings"]
+    assert any(f.startswith("“t” v1") and named in f for f in result["findings"]), result["findings"]
 
 
 # Texts a clause may use: what the shipped library does, and a little more of the same kind.
@@ -236,7 +236,7 @@ def test_rendered_text_is_capped_at_check():
     bid = Bid(project="p", clauses=[ClauseChoice(id="odd", version=1, params={"t": "长" * 5000})])
     result = check(bid, _OneClause(version))
     assert result.clauses[0].text is None
-    assert any("odd v1: renders to over the 50,000-character limit" in f.message for f in result.blocking)
+    assert any("“t” v1: renders to over the 50,000-character limit" in f.message for f in result.blocking)
 
 
 def test_render_failure_is_a_finding_not_an_exception():
@@ -244,7 +244,7 @@ def test_render_failure_is_a_finding_not_an_exception():
     version = _version("{% if years > 3 %}长{% endif %}", years={"label": "年限", "type": "text", "default": "三"})
     result = check(Bid(project="p", clauses=[ClauseChoice(id="odd", version=1)]), _OneClause(version))
     assert [f.message for f in result.blocking] == [
-        "odd v1: cannot be rendered: '>' not supported between instances of 'str' and 'int'"]
+        "“t” v1: cannot be rendered: '>' not supported between instances of 'str' and 'int'"]
 
 
 @pytest.mark.parametrize("value,mark", [("{% if a %}上门{% endif %}", "{%"), ("{{ bidder }}", "{{"),
@@ -257,7 +257,7 @@ def test_markup_in_a_bid_value_is_one_finding_naming_it(value, mark):
     result = check(bid, _OneClause(version))
     marked = [f for f in result.blocking if f.status == "模板标记"]
     assert [f.message for f in marked] == [
-        f"odd v1 mode：含有模板标记“{mark}”；填写的值不会作为模板执行，会原样印进文档，请删除"]
+        f"“t” v1 方式：含有模板标记“{mark}”；填写的值不会作为模板执行，会原样印进文档，请删除"]
 
 
 def test_clause_editor_shows_the_reason_and_disables_save(lib_root):

@@ -4,10 +4,9 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 import streamlit as st
-import yaml
 from pydantic import ValidationError
 
-from bidkit import library, templating, yamlio
+from bidkit import library, params_form, templating
 from bidkit.diff import diff_versions, redline_chapter
 from bidkit.errors import BidkitError, ConflictError, LibraryError
 from bidkit.library import ClauseEntry, Library
@@ -16,11 +15,13 @@ from bidkit.model import ClauseVersion, NewVersion
 from bidkit.render_docx import render_docx
 from bidkit.settings import load_settings
 from bidkit.yamlio import validation_problems
+from ui import param_form
 from ui.auth import current_identity, may_review
 from ui.messages import coded_text, date_text, error_text, t
 from ui.state import folders, get_library, shown_errors
 
-FORM_FIELDS = {"title": "edit.title", "params": "edit.params", "text": "edit.text"}
+# The fields a three-way merge redoes, by their state keys; the parameters as the expert view's YAML.
+FORM_FIELDS = {"title": "edit.title", "params": "pform.yaml_label", "text": "pform.text"}
 
 
 def render_with_defaults(version: ClauseVersion | NewVersion) -> str:
@@ -29,17 +30,17 @@ def render_with_defaults(version: ClauseVersion | NewVersion) -> str:
     return templating.render(version.text, {**templating.SAMPLE_BID, **values})
 
 
-def _draft_from_form(entry: ClauseEntry, based_on: int, prefix: str) -> tuple[NewVersion | None, list[str]]:
-    """The edited version as the user has it now, and every problem with it."""
+def _draft_from_form(entry: ClauseEntry, based_on: int, prefix: str,
+                     params: dict | None) -> tuple[NewVersion | None, list[str]]:
+    """The edited version as the user has it now, and every problem with it besides the
+    parameters' own (`params` is None when they have some: the form shows them per parameter)."""
     if unresolved := [t("merge.unresolved", field=t(label)) for name, label in FORM_FIELDS.items()
                       if has_markers(st.session_state.get(f"{prefix}:{name}", ""))]:
         return None, unresolved
-    params_text = st.session_state.get(f"{prefix}:params", "")
-    # the same guarded reader as every YAML file: depth and alias bombs are refused, never expanded
-    params, problems = yamlio.load_mapping(params_text) if params_text.strip() else ({}, [])
-    if problems:
-        problem = problems[0]
-        return None, [t("edit.params_yaml", line=problem.line or "?", problem=coded_text(problem))]
+    if param_form.yaml_unapplied(prefix):
+        return None, [t("pform.yaml_unapplied")]
+    if params is None:
+        return None, []
     try:
         draft = NewVersion(id=entry.id, category=entry.category, based_on=based_on,
                            title=st.session_state.get(f"{prefix}:title", ""),
@@ -52,15 +53,15 @@ def _draft_from_form(entry: ClauseEntry, based_on: int, prefix: str) -> tuple[Ne
 
 
 def _form_fields(version: ClauseVersion) -> dict[str, str]:
-    """A version's title, parameters (as YAML) and text, as the form holds them."""
-    params = yaml.safe_dump({n: s.model_dump(exclude_none=True) for n, s in version.params.items()},
-                            allow_unicode=True, sort_keys=False, width=1000)
-    return {"title": version.title, "params": params, "text": version.text}
+    """A version's title, parameters (as the expert view's YAML) and text."""
+    return {"title": version.title, "params": params_form.as_yaml(params_form.rows_from_params(version.params)),
+            "text": version.text}
 
 
 def _load_into_form(prefix: str, version: ClauseVersion) -> None:
-    for name, value in _form_fields(version).items():
-        st.session_state[f"{prefix}:{name}"] = value
+    st.session_state[f"{prefix}:title"] = version.title
+    st.session_state[f"{prefix}:text"] = version.text
+    param_form.load_rows(prefix, params_form.rows_from_params(version.params))
     st.session_state[f"{prefix}:note"] = ""
     st.session_state[f"{prefix}:based_on"] = version.version
 
@@ -79,20 +80,27 @@ def edit_panel(lib: Library, entry: ClauseEntry) -> None:
         _load_into_form(prefix, entry.latest())
     based_on = st.session_state[f"{prefix}:based_on"]
     st.caption(t("edit.based_on", version=based_on))
+    # the form is the source of truth: read the widgets in before anything is drawn from it
+    rows = param_form.form_rows(prefix)
+    param_form.sync_yaml_view(prefix, rows)
+    params, param_problems = params_form.check_rows(rows)
+    draft, problems = _draft_from_form(entry, based_on, prefix, params)
     left, right = st.columns(2)
     with left:
         st.text_input(t("edit.title"), key=f"{prefix}:title")
-        st.text_area(t("edit.text"), key=f"{prefix}:text", height=220, help=t("edit.text_help"))
-        st.text_area(t("edit.params"), key=f"{prefix}:params", height=180, help=t("edit.params_help"))
-        st.text_input(t("edit.note"), key=f"{prefix}:note", placeholder=t("edit.note_placeholder"))
-    draft, problems = _draft_from_form(entry, based_on, prefix)
+        st.text_area(t("pform.text"), key=f"{prefix}:text", height=220, help=t("pform.text_help"))
+        param_form.field_inserter(prefix, rows)
     with right:
-        st.markdown(f"**{t('library.rendered')}**")
-        if problems:
-            for problem in problems:
-                st.error(problem)
-        else:
-            st.info(render_with_defaults(draft))
+        st.markdown(f"**{t('pform.preview')}**")
+        if param_problems:
+            st.warning(t("pform.problems", n=len(param_problems)))
+        for problem in problems:
+            st.error(problem)
+        if draft is not None and not problems:
+            st.html(param_form.preview_html(draft.text, draft.params))
+    param_form.params_panel(prefix, rows, param_problems)
+    st.text_input(t("edit.note"), key=f"{prefix}:note", placeholder=t("edit.note_placeholder"))
+    problems += [coded_text(p) for p in param_problems]
     author = current_identity().name
     if not author:
         st.warning(t("edit.need_name"))
@@ -114,7 +122,7 @@ def edit_panel(lib: Library, entry: ClauseEntry) -> None:
         else:
             for name in ("based_on", "conflict", "merged"):
                 st.session_state.pop(f"{prefix}:{name}", None)
-            st.session_state.library_message = t("edit.saved", id=entry.id, version=version.version)
+            st.session_state.library_message = t("edit.saved", title=version.title, version=version.version)
             st.rerun()
 
 
@@ -136,11 +144,17 @@ def _merge_on_top(prefix: str, base: ClauseVersion, theirs: ClauseVersion) -> No
     saved here: the writer reads the result and saves it with a click of their own."""
     state, conflicts = st.session_state, 0
     base_fields, their_fields = _form_fields(base), _form_fields(theirs)
+    # my parameters as the expert view's YAML, with what was typed in the form just before the click
+    param_form.sync_yaml_view(prefix, param_form.form_rows(prefix))
     for name in FORM_FIELDS:
         merged = merge3(base_fields[name], state.get(f"{prefix}:{name}", ""), their_fields[name])
         state[f"{prefix}:{name}"] = merged.marked(t("merge.mine"),
                                                   t("merge.theirs", version=theirs.version, author=theirs.author))
         conflicts += len(merged.conflicts)
+    # merged parameters without markers replace the form; with markers they wait in the expert
+    # view, unapplied, which keeps the save disabled until the writer resolves and applies them
+    if not has_markers(state[f"{prefix}:params"]):
+        param_form.apply_yaml(prefix)
     state[f"{prefix}:based_on"] = theirs.version
     state[f"{prefix}:merged"] = {"version": theirs.version, "conflicts": conflicts}
     state.pop(f"{prefix}:conflict", None)
@@ -189,12 +203,13 @@ def review_panel(entry: ClauseEntry) -> None:
                   on_click=_record_review, args=(entry.id, number, library.version_digest(version)))
     history = sorted((r for n in entry.versions for r in entry.reviews.get(n, [])), key=lambda r: r.at, reverse=True)
     st.markdown(f"**{t('review.history')}**")
-    rows = [{t("col.version"): f"v{n}", t("col.author"): v.author, t("col.created"): f"{v.created:%Y-%m-%d %H:%M}",
-             t("review.event"): t("review.created"), t("col.note"): v.note} for n, v in entry.versions.items()]
-    rows += [{t("col.version"): f"v{r.version}", t("col.author"): r.reviewer, t("col.created"): f"{r.at:%Y-%m-%d %H:%M}",
-              t("review.event"): t("review." + r.event), t("col.note"): r.comment} for r in history]
-    rows.sort(key=lambda r: r[t("col.created")], reverse=True)
-    st.dataframe(rows, hide_index=True, width="stretch")
+    events = [(v.created, f"v{n}", v.author, t("review.created"), v.note) for n, v in entry.versions.items()]
+    events += [(r.at, f"v{r.version}", r.reviewer, t("review." + r.event), r.comment) for r in history]
+    # sorted by the moment itself: the shown date (2026年11月29日 10:25) does not sort as text
+    events.sort(key=lambda e: e[0].timestamp(), reverse=True)
+    st.dataframe([{t("col.version"): version, t("col.author"): who, t("col.created"): date_text(at),
+                   t("review.event"): event, t("col.note"): note} for at, version, who, event, note in events],
+                 hide_index=True, width="stretch")
 
 
 def _reading_panel(entry: ClauseEntry, version: ClauseVersion) -> None:
@@ -239,7 +254,7 @@ def _record_review(clause_id: str, number: int, seen_digest: str) -> None:
     except BidkitError as exc:
         state[f"review:{clause_id}:error"] = t("error.prefix", message=error_text(exc))
     else:
-        state.library_message = t("review.recorded", id=clause_id, version=number, event=t("review." + event))
+        state.library_message = t("review.recorded", title=get_library().version(clause_id, number).title, version=number, event=t("review." + event))
 
 
 def diff_panel(entry: ClauseEntry) -> None:

@@ -142,23 +142,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "library.review": ("审核", "Review"),
     "library.diff": ("版本对比", "Compare versions"),
     "library.freshness": ("最近审核：{reviewed} · 被 {uses} 份已保存的投标和模板使用", "Last reviewed: {reviewed} · used by {uses} saved {uses|bid or template|bids and templates}"),
-    "library.stale": ("该条款超过 {days} 天未经审核，请法务复核", "Not reviewed for over {days} days: ask legal to review it"),
     "library.stale_count": ("{n} 条超过 {days} 天未审核", "{n} not reviewed for {days} {days|day|days}"),
     "col.reviewed": ("最近审核", "Last reviewed"),
     "col.uses": ("使用次数", "Used by"),
     "col.stale": ("待复核", "Stale"),
     "edit.based_on": ("基于 v{version} 编辑；保存后成为下一个版本（草稿），原版本不会被修改。", "Editing on top of v{version}; saving makes the next version (draft); no version is ever changed."),
     "edit.title": ("标题", "Title"),
-    "edit.text": ("条款正文（Jinja2 模板）", "Clause text (Jinja2 template)"),
-    "edit.text_help": ("用 {{ 参数名 }} 引用参数；可直接使用 bidder、hotline、buyer、project。空行分段。", "Use {{ name }} for parameters; bidder, hotline, buyer and project are always available. A blank line starts a paragraph."),
-    "edit.params": ("参数（YAML）", "Parameters (YAML)"),
-    "edit.params_help": ("每个参数：label、type（duration/count/text/choice/bool/service_hours）、default、min、max、choices、metric", "Each parameter: label, type (duration/count/text/choice/bool/service_hours), default, min, max, choices, metric"),
-    "edit.params_yaml": ("参数 YAML 第 {line} 行无法解析：{problem}", "Parameters YAML does not parse at line {line}: {problem}"),
     "edit.note": ("修订说明（必填）", "What changed and why (required)"),
     "edit.note_placeholder": ("例如：质保起算点改为验收合格之日", "e.g. warranty now starts at acceptance"),
     "edit.need_name": ("请先在侧栏填写您的姓名（或登录），新版本会记录作者。", "Type your name in the sidebar (or sign in) first: the new version records its author."),
     "edit.save": ("保存为新版本（草稿）", "Save as new version (draft)"),
-    "edit.saved": ("已保存 {id} v{version}（草稿，待审核）", "Saved {id} v{version} (draft, awaiting review)"),
+    "edit.saved": ("已保存“{title}” v{version}（草稿，待审核）", "Saved “{title}” v{version} (draft, awaiting review)"),
     "edit.conflict": ("保存冲突：{message}", "Save conflict: {message}"),
     "edit.conflict_diff": ("对方保存的 v{version} 与您的修改对比：", "What they saved as v{version}, against your edit:"),
     "edit.rebase": ("在 v{version} 的基础上重做我的修改", "Redo my edit on top of v{version}"),
@@ -168,7 +162,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "review.created": ("创建", "created"),
     "review.comment": ("审核意见", "Comment"),
     "review.record": ("记录审核结果", "Record the review"),
-    "review.recorded": ("已记录：{id} v{version} {event}", "Recorded: {id} v{version} {event}"),
+    "review.recorded": ("已记录：“{title}” v{version} {event}", "Recorded: “{title}” v{version} {event}"),
     "review.history": ("审核历史（只读）", "History (read-only)"),
     "review.sign_in_first": ("请先登录，审核需要记录您的身份。", "Sign in first: a review records who made it."),
     "review.not_reviewer": ("{email} 不在设置文件的审核人名单中，不能批准或停用版本。", "{email} is not a reviewer in the settings file and cannot approve or retire versions."),
@@ -406,6 +400,125 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "err.docx-xml-too-big": ("该 .docx 的正文和格式（XML 部件，最大的是 {part}）解压后超过 {limit} 的上限：请提供 PDF 版招标文件，或只把相关章节另存为 .docx",
                              "the .docx's text and formatting (its XML parts; the largest is {part}) unpack to more than {limit} (the limit): give the tender as PDF, or only the chapters that matter as a .docx"),
     "err.docx-xml-too-deep": ("该 .docx 的 XML 嵌套层数超过解析器允许的深度：不是正常的 Word 文档", "the .docx nests its XML deeper than the XML parser allows; it is not a normal Word document"),
+    # -- issue 12: language
+    "err.edit-conflict-by": ("{author} 于 {created} 已保存 v{latest}；您的修改基于 v{based_on}。没有覆盖任何内容：请在 v{latest} 的基础上重做您的修改",
+                             "{author} saved v{latest} on {created}; your edit is based on v{based_on}. Nothing was overwritten: redo your change on top of v{latest}"),
+    "err.edit-conflict": ("已有人保存了 v{latest}；您的修改基于 v{based_on}。没有覆盖任何内容：请在 v{latest} 的基础上重做您的修改",
+                          "v{latest} has been saved meanwhile; your edit is based on v{based_on}. Nothing was overwritten: redo your change on top of v{latest}"),
+    "err.edit-based-on-missing": ("您的修改基于 v{based_on}，但最新的版本是 v{latest}", "your edit is based on v{based_on}, but the latest version is v{latest}"),
+    "err.review-retired": ("“{title}” v{version} 已停用，不能再审核：请编辑新版本", "“{title}” v{version} is retired: make a new version instead"),
+    "err.review-already-approved": ("“{title}” v{version} 已经批准过了", "“{title}” v{version} is already approved"),
+    "library.pick_same": ("{title}（{id}）", "{title} ({id})"),
+    "library.stale": ("该条款超过 {days} 天未经审核，请法务复核", "Not reviewed for over {days} {days|day|days}: ask legal to review it"),
+    # -- issue 13: risks
+    "risks.anonymous": ("暗标（技术标不出现投标人信息）", "Anonymous bid (暗标: nothing names the bidder)"),
+    "risks.anonymous_help": ("生成的章节不含投标人名称、地址、电话、人员姓名和标志；条款中残留的此类信息列为阻断项",
+                             "The chapter carries no bidder name, address, phone, staff name or logo; any left in clause text blocks the final document"),
+    # -- issue 12: clause editor
+    "edit.params_yaml": ("参数 YAML 第 {line} 行无法解析：{problem}", "Parameters YAML does not parse at line {line}: {problem}"),
+    "pform.text": ("条款正文", "Clause text"),
+    "pform.text_help": ("{{ 字段名 }} 处印出参数的值；空行分段。用下方的“插入”按钮把字段加到正文末尾（浏览器页面无法在光标处插入），再剪切到需要的位置。",
+                        "{{ name }} prints a parameter's value; a blank line starts a paragraph. The Insert buttons below add a field at the end of the text (the page cannot insert at the cursor): cut it to where it belongs."),
+    "pform.fields": ("可用字段：{fields}", "Fields: {fields}"),
+    "pform.numeric": ("（可只印数字）", " (or its number)"),
+    "pform.field": ("字段", "Field"),
+    "pform.insert_help": ("插入到正文末尾：Streamlit 页面无法在光标处插入", "Inserted at the end of the text: a Streamlit page cannot insert at the cursor"),
+    "pform.insert": ("插入字段", "Insert field"),
+    "pform.insert_number": ("插入数字", "Insert number"),
+    "pform.bid.bidder": ("投标人名称", "Bidder's name"),
+    "pform.bid.hotline": ("服务热线", "Service hotline"),
+    "pform.bid.buyer": ("采购人", "Buyer"),
+    "pform.bid.project": ("项目名称", "Project name"),
+    "pform.preview": ("按默认值生成的条款（黄色为参数值）", "The clause with the defaults (parameter values in yellow)"),
+    "pform.problems": ("参数表中有 {n} 处问题，见左侧标出的参数；改好之前不能保存。", "The parameters have {n|problem|problems} ({n}), marked on the left; fix {n|it|them} before saving."),
+    "pform.title": ("参数", "Parameters"),
+    "pform.row_title": ("{label}（{name}）", "{label} ({name})"),
+    "pform.no_label": ("新参数", "New parameter"),
+    "pform.remove": ("删除此参数", "Remove this parameter"),
+    "pform.add": ("添加参数", "Add a parameter"),
+    "pform.add_help": ("每个条款最多 {limit} 个参数", "A clause has at most {limit} parameters"),
+    "pform.label": ("名称（中文）", "Label"),
+    "pform.label_help": ("投标人填写时看到的名称，例如“质保期”", "The name a bid writer sees, e.g. Warranty period"),
+    "pform.name": ("字段名", "Field name"),
+    "pform.name_help": ("正文中以 {{ 字段名 }} 引用；只能用小写字母、数字和下划线，以字母开头", "Used as {{ name }} in the text: lower-case letters, digits and _, starting with a letter"),
+    "pform.type": ("类型", "Type"),
+    "pform.type.duration": ("时长（数字＋单位）", "Duration (number and unit)"),
+    "pform.type.count": ("数量（数字＋单位）", "Count (number and unit)"),
+    "pform.type.text": ("文字", "Text"),
+    "pform.type.choice": ("选项", "Choice"),
+    "pform.type.bool": ("是／否", "Yes / no"),
+    "pform.type.service_hours": ("服务时间（如 7×24）", "Service hours (e.g. 7×24)"),
+    "pform.metric": ("对应的招标要求", "Tender requirement it answers"),
+    "pform.no_metric": ("—（不对应）", "— (none)"),
+    "pform.metric_help": ("检查偏离时，用此参数的值回应该项要求", "The check answers this requirement with the parameter's value"),
+    "pform.default": ("默认值", "Default"),
+    "pform.min": ("下限", "Minimum"),
+    "pform.max": ("上限", "Maximum"),
+    "pform.unit": ("单位", "Unit"),
+    "pform.choices": ("可选项（每行一项）", "Choices (one a line)"),
+    "pform.choices_help": ("最多 {limit} 项", "At most {limit}"),
+    "pform.pick_default": ("选择默认值", "Choose the default"),
+    "pform.unset": ("—（不设默认值）", "— (no default)"),
+    "pform.yes": ("是", "Yes"),
+    "pform.no": ("否", "No"),
+    "pform.service_hours_help": ("例如 7×24 或 5×8", "e.g. 7×24 or 5×8"),
+    "pform.help": ("填写说明（可选）", "Help for the writer (optional)"),
+    "pform.help_help": ("投标人填写此参数时看到的提示", "Shown to a bid writer filling in this parameter"),
+    "pform.yaml": ("专家视图：参数 YAML", "Expert view: parameters as YAML"),
+    "pform.yaml_caption": ("与上方表单同步。在此修改后点击“应用到表单”才会替换表单；保存以表单为准。", "In step with the form above. An edit here replaces the form when applied; saving uses the form."),
+    "pform.yaml_label": ("参数 YAML", "Parameters YAML"),
+    "pform.yaml_apply": ("应用到表单", "Apply to the form"),
+    "pform.yaml_discard": ("放弃 YAML 中的修改", "Discard the YAML edit"),
+    "pform.yaml_unapplied": ("专家视图中的参数 YAML 有未应用的修改：请点击“应用到表单”或“放弃 YAML 中的修改”后再保存", "The parameters YAML in the expert view has an edit not yet applied: apply or discard it before saving"),
+    "err.param-form-too-many": ("共 {n} 个参数，超过每个条款 {limit} 个参数的上限", "{n} parameters, over the {limit}-parameter limit of a clause"),
+    "err.param-form-not-mapping": ("参数 {name} 应为包含 label、type、default 等的映射", "parameter {name} is not a mapping of label, type, default ..."),
+    "err.param-form-field": ("参数 {name} 的 {entry} 有误", "parameter {name}: {entry} is not valid"),
+    "err.param-form-name": ("参数“{label}”：字段名“{name}”只能用小写字母、数字和下划线，并以字母开头", "parameter {label}: the field name '{name}' must be lower-case letters, digits and _, starting with a letter"),
+    "err.param-form-name-taken": ("参数“{label}”：字段名“{name}”已被使用", "parameter {label}: the field name '{name}' is already used"),
+    "err.param-form-label-empty": ("参数 {name}：请填写名称（中文）", "parameter {name}: give it a label"),
+    "err.param-form-no-choices": ("参数“{label}”：请填写可选项", "parameter {label}: list its choices"),
+    "err.param-form-too-many-choices": ("参数“{label}”：共 {n} 个可选项，超过 {limit} 项的上限", "parameter {label}: {n} choices, over the {limit}-choice limit"),
+    "err.param-form-default": ("参数“{label}”：默认值有误：{problem}", "parameter {label}: default: {problem}"),
+    "err.param-form-min": ("参数“{label}”：下限有误：{problem}", "parameter {label}: minimum: {problem}"),
+    "err.param-form-max": ("参数“{label}”：上限有误：{problem}", "parameter {label}: maximum: {problem}"),
+    "err.param-form-min-above-max": ("参数“{label}”：下限 {low} 高于上限 {high}", "parameter {label}: the minimum {low} is above the maximum {high}"),
+    "err.param-form-default-above-max": ("参数“{label}”：默认值 {value} 高于上限 {bound}", "parameter {label}: the default {value} is above the maximum {bound}"),
+    "err.param-form-default-below-min": ("参数“{label}”：默认值 {value} 低于下限 {bound}", "parameter {label}: the default {value} is below the minimum {bound}"),
+    "err.param-form-invalid": ("参数“{label}”有误：{problem}", "parameter {label}: {problem}"),
+    # -- issue 13: forms
+    "err.form-title-too-long": ("招标文件格式的标题有 {n} 字，超过 {limit} 字的上限", "{n} characters, over the {limit}-character limit of a tender's form"),
+    "err.form-header-too-long": ("招标文件格式的列名有 {n} 字，超过 {limit} 字的上限", "{n} characters, over the {limit}-character limit of a tender's form"),
+    "err.form-text-too-long": ("招标文件的承诺函格式有 {n} 字，超过 {limit} 字的上限", "{n} characters, over the {limit}-character limit of a tender's form"),
+    "err.form-too-many-columns": ("招标文件的偏离表格式有 {n} 列，超过 {limit} 列的上限", "{n} columns, over the {limit}-columns limit of a tender's form"),
+    "err.form-too-many-choices": ("招标文件的偏离表格式列出 {n} 种偏离情况，超过 {limit} 种的上限", "{n} choices, over the {limit}-choices limit of a tender's form"),
+    # -- issue 13: score
+    "score.set-value": ("{label}改为{value}可再得{gain}分", "set {label} to {value} to earn {gain} more points"),
+    "score.not-allowed": ("{label}改为{value}可再得{gain}分，但条款库只允许{bound}",
+                          "{label} {value} would earn {gain} more points, but the library allows {bound}"),
+    "score.add-clause": ("加入条款 {clause_id} 最多可再得{gain}分", "add clause {clause_id} to earn up to {gain} more points"),
+    "score.subjective": ("由评委评定，不作估算", "judged by the panel, not estimated"),
+    "score.no-offer": ("所选条款未承诺该项", "no chosen clause commits this"),
+    "score.no-base": ("招标文件未给出该项的基准值", "the tender states no base value for this"),
+    "score.not-comparable": ("承诺值与评分标准计量方式不同，无法估算", "the offer is not comparable with the rule"),
+    # -- issue 14: database
+    "err.db-not-configured": ("未配置数据库：请把 {variable}（或 {settings} 中的 database_url）设为 postgresql://用户@主机:端口/数据库",
+                              "no database is configured: set {variable} (or database_url in {settings}) to postgresql://user@host:port/database"),
+    "err.db-url-invalid": ("{where} 不是 PostgreSQL 地址（postgresql://用户:密码@主机:端口/数据库）：{reason}",
+                           "{where} is not a PostgreSQL URL (postgresql://user:password@host:port/database): {reason}"),
+    "err.db-unreachable": ("无法连接数据库服务器 {host}:{port}（{reason}）：请确认 PostgreSQL 正在运行且地址正确",
+                           "cannot reach the database server at {host}:{port} ({reason}): is PostgreSQL running there and the URL right?"),
+    "err.db-auth": ("数据库服务器 {host}:{port} 拒绝了用户 {user}：密码错误或该角色不存在",
+                    "the server at {host}:{port} refused user {user}: wrong password or unknown role"),
+    "err.db-unknown-database": ("数据库 {database} 在 {host}:{port} 上不存在：请先创建（createdb）或改正地址",
+                                "the database {database} does not exist on {host}:{port}: create it (createdb) or fix the URL"),
+    "err.db-schema-older": ("数据库结构版本为 {found}，本程序需要 {needed}：请运行 `{command}`",
+                            "the database schema is version {found}, this bidkit needs {needed}: run `{command}`"),
+    "err.db-schema-newer": ("数据库结构版本为 {found}，比本程序所知的 {needed} 更新：请升级本机的 bidkit",
+                            "the database schema is version {found}, newer than this bidkit knows ({needed}): upgrade bidkit on this machine"),
+    "err.db-migration-failed": ("数据库迁移 {migration} 失败：{reason}；该迁移未作任何更改（此数据库是否被其他程序使用？）",
+                                "migration {migration} failed: {reason}; nothing of it was applied (is this database used by something other than bidkit?)"),
+    "err.db-unavailable": ("数据库暂时不可用，已保存的内容不会丢失：请稍后重试",
+                           "the database is unavailable for now; nothing was lost: try again in a moment"),
 }
 
 METRIC_LABELS: dict[str, tuple[str, str]] = {
@@ -467,16 +580,28 @@ def coded_text(problem) -> str:
     if key not in MESSAGES:
         return problem.message
     # a value may itself be a problem (the reason a parameter's value cannot be read)
-    return t(key, **{name: coded_text(v) if hasattr(v, "values") and hasattr(v, "message") else v
-                     for name, v in problem.values.items()})
+    return t(key, **{name: _value_text(v) for name, v in problem.values.items()})
+
+
+def _value_text(value):
+    """A value of a core problem as the page shows it: a problem in words, a moment by date_text."""
+    if hasattr(value, "values") and hasattr(value, "message"):  # the reason a parameter's value cannot be read
+        return coded_text(value)
+    return date_text(value) if isinstance(value, (datetime, date)) else value
+
+
+_KEY_RE = re.compile(r"[A-Za-z_][\w.\[\]-]*")
 
 
 def error_text(exc) -> str:
     """A core error (bidkit.errors.BidkitError) in the page's language, with where it is: file name,
     line and field, never a server path."""
     where = ":".join(p for p in (PurePath(exc.file).name if exc.file else "", str(exc.line or "")) if p)
-    where = " ".join(p for p in (where, exc.field or "") if p)
     text = coded_text(exc)
+    # a worded error names its field in its words; the field itself is the file's English key
+    worded = f"err.{exc.code}" in MESSAGES
+    field = "" if worded and _KEY_RE.fullmatch(exc.field or "") else exc.field
+    where = " ".join(p for p in (where, field) if p)
     return text + t("error.where", where=where) if where else text
 
 

@@ -1,6 +1,7 @@
 """Widgets generated from the core's types: clause parameters and editable tables of rows."""
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any, TypeVar
 
 import pandas as pd
@@ -18,6 +19,15 @@ R = TypeVar("R", bound=BaseModel)
 DURATION_UNITS = {"minute": "分钟", "hour": "小时", "day": "天", "workday": "工作日", "week": "周",
                   "month": "个月", "year": "年"}
 COUNT_UNITS = {"person": "人", "times": "次", "day": "天"}
+
+
+def clause_titles(lib) -> dict[str, str]:
+    """Each clause of the library named by its latest title; a title two clauses share gets the id
+    beside it, the one way to tell them apart."""
+    titles = {clause_id: entry.latest().title for clause_id, entry in lib.clauses.items()}
+    shared = {title for title, n in Counter(titles.values()).items() if n > 1}
+    return {clause_id: t("library.pick_same", title=title, id=clause_id) if title in shared else title
+            for clause_id, title in titles.items()}
 
 
 def _number(value: float) -> int | float:

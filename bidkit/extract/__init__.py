@@ -23,11 +23,12 @@ by sentence; the sample passages in tests/extract_passages check them.
 from __future__ import annotations
 
 from bidkit.extract.blocks import Block, table_blocks, text_blocks
+from bidkit.extract.score_rules import extract_scoring
 from bidkit.extract.read import MAX_FILE_BYTES, MAX_TEXT_BYTES, SUFFIXES, TEXT_SUFFIXES, read_tender
 from bidkit.extract.walk import extract_blocks, extract_file, extract_text, requirements_json
 
 __all__ = [
     "Block", "read_tender", "text_blocks", "table_blocks", "extract_text", "extract_file",
-    "extract_blocks", "requirements_json", "SUFFIXES", "TEXT_SUFFIXES", "MAX_TEXT_BYTES",
+    "extract_blocks", "requirements_json", "extract_scoring", "SUFFIXES", "TEXT_SUFFIXES", "MAX_TEXT_BYTES",
     "MAX_FILE_BYTES",
 ]

@@ -11,7 +11,7 @@ from typing import Iterable, Iterator
 
 from bidkit.extract.marks import LEGEND_RE
 from bidkit.extract.normalise import clean, normalise
-from bidkit.extract.outline import BARE_LABEL_RE, NUMBERING_RE, PAGE_NUMBER_RE
+from bidkit.extract.outline import BARE_LABEL_RE, NUMBERING_RE, is_page_number
 from bidkit.extract.sentences import SENTENCE_RE
 from bidkit.model import Where
 from bidkit.quantity import find_quantities
@@ -129,7 +129,7 @@ def unwrapped(lines: Iterable[str]) -> list[tuple[int, str]]:
     numbered = []
     for n, ln in enumerate(lines, 1):
         text = ln.strip()
-        if text and not PAGE_NUMBER_RE.match(ln):
+        if text and not is_page_number(ln):
             numbered.append((n, text))
     if not numbered:
         return []

@@ -20,8 +20,6 @@ _OTHER_WORDS_RE = re.compile(r"巡检|保养|升级|开机率|原装|全新|正�
 
 _REPAIR_CONTEXT_RE = re.compile(r"修|故障")
 
-_COMPLAINT_RE = re.compile(r"投诉")
-
 # 应 / 保证 but not 响应, 质量保证; the lookbehind follows the word so that every branch starts
 # with a plain character, which the regex engine scans for quickly (as in MANDATORY_RE).
 _DEMAND_RE = re.compile(r"须|应(?<![响回供相对适反]应)|必须|需|要求|承诺|保证(?<!质量保证)|负责|不得|不允许")
@@ -53,10 +51,15 @@ def requirements_of(raw: str, norm: str, base: bool, spans: list[tuple[int, int]
         quantities = _with_posts(norm, raw, quantities)
     if "当日" in norm or "当天" in norm or ("培训" in norm and quantities):
         quantities = with_spoken_counts(norm, quantities)
-    if not keywords and not quantities and not _OTHER_WORDS_RE.search(norm) and not (base or spans):
+    # Words searched clause by clause are looked for in the whole block first: most blocks have
+    # none, and then no clause of theirs can.
+    other_words = _OTHER_WORDS_RE.search(norm) is not None
+    if not keywords and not quantities and not other_words and not (base or spans):
         return (), ()
     complaint_topic = topic is not None and "投诉" in topic
-    complaint_block = complaint_topic or bool(_COMPLAINT_RE.search(norm))
+    complaint_block = complaint_topic or "投诉" in norm
+    hint_words = PRESENT_HINT_RE.search(norm) is not None
+    fault_words = _FAULT_RE.search(norm) is not None
 
     span_starts, span_ends = _merged(spans) if spans else ([], [])
 
@@ -79,13 +82,13 @@ def requirements_of(raw: str, norm: str, base: bool, spans: list[tuple[int, int]
             qi += 1
         if ((ki == len(keywords) or keywords[ki].start >= s1)
                 and (qi == len(quantities) or quantities[qi].start >= s1)
-                and not _OTHER_WORDS_RE.search(norm, s0, s1) and not (base or spans)):
+                and not (other_words and _OTHER_WORDS_RE.search(norm, s0, s1)) and not (base or spans)):
             continue
         sentence = norm[s0:s1]
         repair_context = bool(_REPAIR_CONTEXT_RE.search(sentence))
         training_context = "培训" in sentence
         procedure = complaint_block and bool(_PROCUREMENT_COMPLAINT_RE.search(sentence))
-        complaint = complaint_block and (complaint_topic or bool(_COMPLAINT_RE.search(sentence))) and not procedure
+        complaint = complaint_block and (complaint_topic or "投诉" in sentence) and not procedure
         clauses = cut_clauses(sentence, s0)
         previous_metric: str | None = None
         pending: list[Cand] = []   # conditions (72小时内不能修复的) waiting for what they trigger
@@ -114,7 +117,7 @@ def requirements_of(raw: str, norm: str, base: bool, spans: list[tuple[int, int]
                     block_cands.append((c, clean_text(raw[clauses[ci - 1][0]:c1])))
                     continue
             if ki == kj and qi == qj and not base and not spans \
-                    and not _OTHER_WORDS_RE.search(norm, c0, c1):
+                    and not (other_words and _OTHER_WORDS_RE.search(norm, c0, c1)):
                 continue
             kws = keywords[ki:kj]
             metrics = set(map(_METRIC_OF, kws)) if kws else _NO_METRICS
@@ -127,8 +130,8 @@ def requirements_of(raw: str, norm: str, base: bool, spans: list[tuple[int, int]
                                    for k in kws) if c]
                 metrics = {k.metric for k in kws}
             qs = quantities[qi:qj]
-            if (not qs and not metrics - _NOT_METRICS and not _OTHER_WORDS_RE.search(norm, c0, c1)
-                    and not mandatory_at(c0)):
+            if (not qs and not metrics - _NOT_METRICS
+                    and not (other_words and _OTHER_WORDS_RE.search(norm, c0, c1)) and not mandatory_at(c0)):
                 continue
             cands = clause_candidates(norm, c0, c1, kws, qs, previous_metric, scoring, complaint) if qs else []
             conditions = [c for c in cands if c.condition] if cands else []
@@ -140,7 +143,7 @@ def requirements_of(raw: str, norm: str, base: bool, spans: list[tuple[int, int]
                     w = waiting[0]
                     cands.append(Cand(verb.metric, "<=", w.value, w.unit, w.start, c1, clause_start=w.clause_start))
             # (a waiting deadline reaches the next clause only)
-            waiting = [c for c in cands if c.metric == "dangling"]
+            waiting = [c for c in cands if c.metric == "dangling"] if cands else []
             if waiting:
                 cands = [c for c in cands if c.metric != "dangling"]
             follow = next((k.metric for k in kws if k.metric in _TRIGGERED and not k.negated),
@@ -154,13 +157,14 @@ def requirements_of(raw: str, norm: str, base: bool, spans: list[tuple[int, int]
                                       clause_start=q.clause_start))
                 pending = []
             pending.extend(conditions)
-            if complaint and not _FAULT_RE.search(norm, c0, c1):
+            if complaint and not (fault_words and _FAULT_RE.search(norm, c0, c1)):
                 # (受理投诉…，故障响应时间不超过10分钟: a fault's response stays a response.)
                 for c in cands:
                     if c.metric in ("response_time", "repair_completion"):
                         c.metric = "complaint_response"
-            if metrics & PRESENT_METRICS or complaint or PRESENT_HINT_RE.search(norm, c0, c1):
-                cands.extend(present_candidates(norm[c0:c1], c0, kws, metrics, cands, complaint))
+            hinted = hint_words and PRESENT_HINT_RE.search(norm, c0, c1) is not None
+            if hinted or complaint or not metrics.isdisjoint(PRESENT_METRICS):
+                cands.extend(present_candidates(norm[c0:c1], c0, kws, metrics, cands, complaint, hinted))
             if procedure and cands:
                 cands = [c for c in cands if c.metric != "complaint_response"]
             # 响应时间：15分钟 quotes its topic too.
@@ -176,7 +180,7 @@ def requirements_of(raw: str, norm: str, base: bool, spans: list[tuple[int, int]
                 if own:
                     previous_metric = own[-1]
                 if allow_other and not scoring and _other_wanted(norm, c0, c1, qs, metrics, own,
-                                                                 mandatory_at(c0)):
+                                                                 mandatory_at(c0), other_words):
                     block_cands.append((Cand("other", "present", None, None, c0, c1),
                                         clean_text(raw[c0:c1])))
     if scoring:
@@ -230,7 +234,7 @@ def _with_posts(norm: str, raw: str, quantities: list) -> list:
 
 
 def _other_wanted(norm: str, c0: int, c1: int, qs: list, metrics: set[str], own: list[str],
-                  mandatory: bool) -> bool:
+                  mandatory: bool, other_words: bool) -> bool:
     """Whether a clause that yields no requirement is still shown (as metric other, never
     compared): a demand in after-sales words, or any demand in a ★ item, where nothing may be
     missed. Topics (质保期：), conditions (…的) and the 否则投标无效 clause itself are not."""
@@ -238,7 +242,7 @@ def _other_wanted(norm: str, c0: int, c1: int, qs: list, metrics: set[str], own:
             or MANDATORY_RE.search(norm, c0, c1):
         return False
     clean = not metrics & {"exclude", "delivery"}
-    after_sales = bool(own or _OTHER_WORDS_RE.search(norm, c0, c1))
+    after_sales = bool(own or (other_words and _OTHER_WORDS_RE.search(norm, c0, c1)))
     demand = bool(_DEMAND_RE.search(norm, c0, c1))
     if mandatory and c1 - c0 >= 6 and (demand or _OFFER_RE.search(norm, c0, c1) or (after_sales and clean)):
         return True

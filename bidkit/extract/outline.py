@@ -334,8 +334,18 @@ _SECTION_REFERENCE_RE = re.compile(
 _TOC_RE = re.compile(r"(?:\.{4,}|…{2,}|·{4,}).{0,12}$|\t\s*[-—]?\s*\d{1,3}\s*[-—]?\s*$|…+\s*[(（]页码[)）]")
 # A page's number on a line of its own (21, - 51 -, — 3 —, 第 3 页 共 9 页, 3/99), which text copied
 # from a PDF leaves inside sentences.
+# (Every branch of PAGE_NUMBER_RE ends on one of these before its spaces: see is_page_number.)
+_PAGE_NUMBER_ENDS = "0123456789-—–页"
 PAGE_NUMBER_RE = re.compile(r"\s*(?:[-—–]\s*)?[0-9]{1,4}(?:\s*[-—–])?\s*$|\s*第\s*[0-9]{1,4}\s*页(?:\s*[,，/]?\s*共\s*[0-9]{1,4}\s*页)?\s*$"
                             r"|\s*[0-9]{1,4}\s*/\s*[0-9]{1,4}\s*$")
+
+
+def is_page_number(line: str) -> bool:
+    """Whether a line is only a page's number (PAGE_NUMBER_RE); the test of its last character
+    turns down most lines before the regex is tried."""
+    return line.rstrip()[-1:] in _PAGE_NUMBER_ENDS and PAGE_NUMBER_RE.match(line) is not None
+
+
 _CHAPTER_RE = re.compile(rf"\s*第[{_CN_NUM}\d]+\s*(章|部分|篇|卷|册)")
 # 第四章“合同条款及格式”中的实质性要求: a chapter named inside a sentence, not its heading.
 _CHAPTER_REFERENCE_RE = re.compile(r"\s*[“\"'《「『]|.{0,24}(?:规定|详见|所列|中的|要求的)")
@@ -371,7 +381,7 @@ def not_headings(texts: list[str]) -> tuple[set[int], set[int]]:
                 chapters.append((i, m.group(1)))
     # A run: chapter lines of one kind with nothing but page numbers between them.
     for (i, kind), (j, kind2) in zip(chapters, chapters[1:]):
-        if kind == kind2 and all(texts[k] is not None and (PAGE_NUMBER_RE.match(texts[k]) or k in skipped)
+        if kind == kind2 and all(texts[k] is not None and (is_page_number(texts[k]) or k in skipped)
                                  for k in range(i + 1, j)):
             skipped.update((i, j))
     return skipped, demoted

@@ -97,8 +97,9 @@ PRESENT_HINT_RE = re.compile(r"[X×x_＿□○*＊]|\s{3}|立即|即时|立刻|�
 
 
 def present_candidates(clause: str, c0: int, kws: list[Kw], metrics: set[str],
-                       cands: list[Cand], complaint: bool) -> list[Cand]:
-    """Requirements stated without a number: 立即响应, 设有售后服务机构, 提供备用机, masked XX小时."""
+                       cands: list[Cand], complaint: bool, hinted: bool) -> list[Cand]:
+    """Requirements stated without a number: 立即响应, 设有售后服务机构, 提供备用机, masked XX小时.
+    `hinted`: whether the clause holds a mask or a word of PRESENT_HINT_RE (the caller knows)."""
     have = {c.metric for c in cands}
     out: list[Cand] = []
 
@@ -117,7 +118,6 @@ def present_candidates(clause: str, c0: int, kws: list[Kw], metrics: set[str],
             out.append(Cand(metric, "present", None, None, c0 + at, c0 + len(clause)))
 
     # (Both need a mask or a word of PRESENT_HINT_RE: most clauses have neither.)
-    hinted = PRESENT_HINT_RE.search(clause) is not None
     # A number left blank or masked (____小时内, XX小时): present, never a guess.
     for m in _MASKED_RE.finditer(clause) if hinted else ():
         unit = _MASKED_UNIT[m.group("unit")]

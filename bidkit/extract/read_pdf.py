@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import ctypes
 import threading
+from collections import deque
 from contextlib import closing
+from functools import lru_cache
+from itertools import repeat
 from pathlib import Path
 from typing import Callable, Iterator
 
@@ -169,10 +172,6 @@ def iter_pages(path, password: str | None = None) -> Iterator[PageData]:
             raise PdfReadError(f"the PDF has {count:,} pages, over the {MAX_PDF_PAGES:,}-page limit; "
                                "is this really a tender? Split it or extract the relevant chapters",
                                code="pdf-too-many-pages", pages=count, limit=MAX_PDF_PAGES)
-        rect = raw.FS_RECTF()
-        ref = ctypes.byref(rect)
-        get_box = raw.FPDFText_GetLooseCharBox
-        is_generated = raw.FPDFText_IsGenerated
         for index in range(count):
             try:
                 page = doc[index]
@@ -195,24 +194,7 @@ def iter_pages(path, password: str | None = None) -> Iterator[PageData]:
                 if len(text) != n:              # pdfium's text view differs from its char list
                     text = "".join(chr(raw.FPDFText_GetUnicode(tp, i)) for i in range(n))
                 text = text.translate(_SYMBOL_FONT_MAP)
-                raw_chars = []
-                append = raw_chars.append
-                if rotation == 0:               # the common case: straight to display coordinates
-                    for i, ch in enumerate(text):
-                        if ch in _SKIP:
-                            if ch != " " or is_generated(tp, i):
-                                continue
-                        get_box(tp, i, ref)
-                        append((ch, rect.left - left, top - rect.top, rect.right - left, top - rect.bottom))
-                    chars = raw_chars
-                else:
-                    for i, ch in enumerate(text):
-                        if ch in _SKIP:
-                            if ch != " " or is_generated(tp, i):
-                                continue
-                        get_box(tp, i, ref)
-                        append((ch, rect.left, rect.bottom, rect.right, rect.top))
-                    chars = _to_display(raw_chars, left, bottom, right - left, top - bottom, rotation)
+                chars = _page_chars(tp, text, left, bottom, right, top, rotation)
                 rules = _rules_reader(page, raw, left, bottom, right - left, top - bottom, rotation)
                 data = PageData(index + 1, pw, ph, chars, rules)
                 yield data
@@ -238,21 +220,53 @@ _SYMBOL_FONT_MAP = str.maketrans({
     0xF052: "☑", 0xF053: "☒", 0xF050: "√", 0xF04F: "×", 0xF0A3: "□", 0xF030: "□",
 })
 
-_SKIP = frozenset(" \r\n\t\x00\xa0\u3000\ufffe")
+# Whitespace: dropped (spaces are rebuilt from the gaps), but for a real space char.
+_DROP = frozenset("\r\n\t\x00\xa0\u3000\ufffe")
 
 
-def _to_display(raw_chars, left, bottom, uw, uh, rotation) -> list[Char]:
-    """PDF user space (y up, unrotated) -> top-down coordinates of the page as displayed."""
+def _page_chars(tp, text: str, left, bottom, right, top, rotation) -> list[Char]:
+    """The page's characters with their loose boxes, in top-down coordinates of the page as
+    displayed (PDF user space is y up and unrotated); whitespace dropped but for real spaces."""
+    import pypdfium2.raw as raw
+
+    n = len(text)
+    boxes = (ctypes.c_float * (4 * n))()        # FS_RECTF: left, top, right, bottom
+    base = ctypes.addressof(boxes)
+    # a ctypes call costs more than pdfium's work for a box: map() makes the calls from C, with
+    # plain ints for the pointers, instead of a Python loop filling an FS_RECTF
+    deque(map(_loose_char_box(), repeat(ctypes.cast(tp, ctypes.c_void_p).value, n), range(n),
+              range(base, base + 16 * n, 16)), maxlen=0)
+    v = boxes[:]
+    chs = text
+    if " " in text:                             # spaces pdfium made up are dropped like the rest
+        chs = list(text)
+        at = text.find(" ")
+        while at >= 0:
+            if raw.FPDFText_IsGenerated(tp, at):
+                chs[at] = "\n"
+            at = text.find(" ", at + 1)
+    chars = zip(chs, v[0::4], v[3::4], v[2::4], v[1::4])      # text, x0, y0, x1, y1
     if rotation == 0:
-        top = uh + bottom
-        return [(ch, x0 - left, top - y1, x1 - left, top - y0) for ch, x0, y0, x1, y1 in raw_chars]
+        return [(ch, x0 - left, top - y1, x1 - left, top - y0) for ch, x0, y0, x1, y1 in chars
+                if ch not in _DROP]
+    uw, uh = right - left, top - bottom
     if rotation == 90:
-        return [(ch, y0 - bottom, x0 - left, y1 - bottom, x1 - left) for ch, x0, y0, x1, y1 in raw_chars]
+        return [(ch, y0 - bottom, x0 - left, y1 - bottom, x1 - left) for ch, x0, y0, x1, y1 in chars
+                if ch not in _DROP]
     if rotation == 180:
         return [(ch, uw - (x1 - left), y0 - bottom, uw - (x0 - left), y1 - bottom)
-                for ch, x0, y0, x1, y1 in raw_chars]
+                for ch, x0, y0, x1, y1 in chars if ch not in _DROP]
     return [(ch, uh - (y1 - bottom), uw - (x1 - left), uh - (y0 - bottom), uw - (x0 - left))
-            for ch, x0, y0, x1, y1 in raw_chars]
+            for ch, x0, y0, x1, y1 in chars if ch not in _DROP]
+
+
+@lru_cache(maxsize=1)
+def _loose_char_box() -> Callable[[int, int, int], int]:
+    """FPDFText_GetLooseCharBox(text page, index, FS_RECTF*) taking plain ints."""
+    import pypdfium2.raw as raw
+
+    proto = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.c_int, ctypes.c_void_p)
+    return proto(ctypes.cast(raw.FPDFText_GetLooseCharBox, ctypes.c_void_p).value)
 
 
 def _rules_reader(page, raw, left, bottom, uw, uh, rotation) -> Callable[[], list[Rule]]:
@@ -265,10 +279,9 @@ def _rules_reader(page, raw, left, bottom, uw, uh, rotation) -> Callable[[], lis
         count = raw.FPDFPage_CountObjects(praw)
         if count > MAX_PAGE_OBJECTS:
             return []               # a drawing or a vector scan, not a tender's table
-        for k in range(count):
-            obj = raw.FPDFPage_GetObject(praw, k)
-            if raw.FPDFPageObj_GetType(obj) != PATH:
-                continue
+        # a page is mostly text objects (often one a character): map() walks them from C
+        objs = list(map(raw.FPDFPage_GetObject, repeat(praw, count), range(count)))
+        for obj in [o for o, kind in zip(objs, map(raw.FPDFPageObj_GetType, objs)) if kind == PATH]:
             raw.FPDFPageObj_GetBounds(obj, l, b, r, t)
             x0, y0, x1, y1 = l.value - left, b.value - bottom, r.value - left, t.value - bottom
             w, h = x1 - x0, y1 - y0

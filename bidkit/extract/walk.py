@@ -255,7 +255,7 @@ def _parse(raw: str, marks: frozenset[str], demoted: bool) -> _Parsed:
     ones this tender's legend makes mandatory; a `demoted` line's 第四章 is no number)."""
     norm = normalise(raw)
     pos = 0
-    md = MD_HEADING_RE.match(norm)
+    md = MD_HEADING_RE.match(norm) if "#" in norm else None  # (the substring test is C-level)
     md_level = None
     if md:
         md_level, pos = len(md.group(1)), md.end()
@@ -271,7 +271,7 @@ def _parse(raw: str, marks: frozenset[str], demoted: bool) -> _Parsed:
         pos = lead.end()
     content = norm[pos:]
     whole, back, spans = mandatory_marks(norm, pos, marks)
-    colon = _TOPIC_RE.match(content)
+    colon = _TOPIC_RE.match(content) if ":" in content or "：" in content else None
     return _Parsed(norm, md_level, star, numbering, pos, whole, back, spans, awards_points(content),
                    colon.group(1) if colon else None)
 

@@ -63,7 +63,7 @@ def new_version(root: str | Path, draft: NewVersion, author: str, note: str | No
     on_disk = _versions_on_disk(folder)
     latest = on_disk[-1] if on_disk else 0
     if draft.based_on != latest:
-        raise ConflictError(_conflict_message(draft.id, draft.based_on, latest, folder), field="based_on")
+        raise _conflict(root, draft, latest)
     number = latest + 1
     version = ClauseVersion(
         id=draft.id, version=number, category=draft.category, title=draft.title,
@@ -87,23 +87,27 @@ def new_version(root: str | Path, draft: NewVersion, author: str, note: str | No
             _refuse_id_elsewhere(root, draft.category, draft.id)
             create_exclusive(folder / f"v{number}.yaml", data)
     except ConflictError:
-        raise ConflictError(_conflict_message(draft.id, draft.based_on, number, folder),
-                            field="based_on") from None
+        raise _conflict(root, draft, number) from None
     return version
 
 
-def _conflict_message(clause_id: str, based_on: int, latest: int, folder: Path) -> str:
+def _conflict(root: Path, draft: NewVersion, latest: int) -> ConflictError:
+    """The refusal of an edit based on a version that is no longer the latest, with who saved the
+    latest and when as values (a page words them in its language and its date format)."""
+    clause_id, based_on = draft.id, draft.based_on
     if latest < based_on:
-        return f"{clause_id}: you based your edit on v{based_on}, but the latest version is v{latest}"
-    who = ""
-    try:
-        saved, _problems = yamlio.load_mapping((folder / f"v{latest}.yaml").read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError):
-        saved = None
-    if saved:
-        who = f" (saved by {saved.get('author')} at {saved.get('created')})"
-    return (f"{clause_id}: v{latest} was saved{who} after the v{based_on} you edited; "
-            f"nothing was overwritten, redo your change on top of v{latest}")
+        return ConflictError(f"{clause_id}: you based your edit on v{based_on}, but the latest version is v{latest}",
+                             field="based_on", code="edit-based-on-missing", id=clause_id, based_on=based_on,
+                             latest=latest)
+    saved = _version_on_disk(root, draft.category, clause_id, latest)
+    if saved is None:  # (unreadable: the refusal stands without who and when)
+        return ConflictError(f"{clause_id}: v{latest} was saved after the v{based_on} you edited; nothing was "
+                             f"overwritten, redo your change on top of v{latest}", field="based_on",
+                             code="edit-conflict", id=clause_id, based_on=based_on, latest=latest)
+    return ConflictError(f"{clause_id}: v{latest} was saved (by {saved.author} at {saved.created.isoformat()}) after "
+                         f"the v{based_on} you edited; nothing was overwritten, redo your change on top of v{latest}",
+                         field="based_on", code="edit-conflict-by", id=clause_id, based_on=based_on,
+                         latest=latest, author=saved.author, created=saved.created)
 
 
 def version_digest(version: ClauseVersion) -> str:
@@ -163,9 +167,11 @@ def record_review(root: str | Path, lib: Library, clause_id: str, version: int, 
                                id=clause_id, version=version, author=on_disk.author)
         status = status_of(_events_on_disk(folder, version))
         if status == "retired":
-            raise ConflictError(f"{clause_id} v{version} is retired; make a new version instead", field="event")
+            raise ConflictError(f"{clause_id} v{version} is retired; make a new version instead", field="event",
+                                code="review-retired", id=clause_id, title=on_disk.title, version=version)
         if event == "approved" and status == "approved":
-            raise ConflictError(f"{clause_id} v{version} is already approved", field="event")
+            raise ConflictError(f"{clause_id} v{version} is already approved", field="event",
+                                code="review-already-approved", id=clause_id, title=on_disk.title, version=version)
         review = Review(id=clause_id, version=version, event=event, reviewer=reviewer.strip(),
                         at=now or datetime.now(timezone.utc).astimezone(), comment=comment, verified=verified)
         create_exclusive(folder / f"v{version}.{event}.yaml", yamlio.dump(review.model_dump(mode="json")))

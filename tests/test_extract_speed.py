@@ -1,0 +1,30 @@
+"""The cheap pre-checks that spare the extractor a regex call must turn down only what the
+regex would: each is checked against the pattern it guards."""
+from __future__ import annotations
+
+import pytest
+
+from bidkit.extract import extract_text
+from bidkit.extract.outline import PAGE_NUMBER_RE, is_page_number
+
+
+@pytest.mark.parametrize("line", [
+    "21", " 21 ", "- 51 -", "— 3 —", "–7", "第 3 页 共 9 页", "第3页", "第 3 页，共 9 页", "3/99", " 3 / 99 \t",
+    "12345", "第3章", "质保期3年", "3年", "页", "-", "", "   ", "21\u3000", "\u300021", "21\x1c",
+    "1. 总则", "第 3 页 共", "a3", "3a",
+])
+def test_is_page_number_agrees_with_its_pattern(line: str) -> None:
+    assert is_page_number(line) == (PAGE_NUMBER_RE.match(line) is not None)
+
+
+@pytest.mark.parametrize("text, metric, present", [
+    # 立即响应: the mask words are found clause by clause once the block holds one.
+    ("售后服务要求：\n1. 接到报修后立即响应，2小时内到达现场。", "response_time", True),
+    # 维护 (an other-word) in the second clause only.
+    ("售后服务要求：\n1. 设备验收后，乙方须负责日常维护。", "other", True),
+    # A complaint block whose fault words stand in another clause.
+    ("售后服务要求：\n1. 受理投诉后须及时处理，故障响应时间不超过10分钟。", "response_time", False),
+])
+def test_block_prechecks_keep_what_the_clauses_yield(text: str, metric: str, present: bool) -> None:
+    reqs = extract_text(text)
+    assert any(r.metric == metric and (r.op == "present") == present for r in reqs), reqs
