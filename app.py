@@ -7,7 +7,7 @@ import streamlit as st
 
 from ui.auth import sidebar_identity
 from ui.messages import LANGUAGES, t
-from ui.state import get_bid, get_library, shown_errors
+from ui.state import get_bid, get_library, shown_errors, unavailable_shown
 
 st.set_page_config(page_title="bidkit", page_icon=":material/contract:", layout="wide")
 
@@ -56,4 +56,5 @@ pages = [
 ]
 page = st.navigation(pages)
 
-page.run()
+with unavailable_shown():
+    page.run()

@@ -7,6 +7,7 @@ are one line on stderr; the core's BidkitError already says what and where.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import re
@@ -20,7 +21,10 @@ import yaml
 from bidkit import bidfile, check, library, score, storage, yamlio
 from bidkit.errors import BidkitError, ConflictError, DatabaseError, InternalError
 from bidkit.settings import load_settings, settings_path, sign_in_configured
+from bidkit.store import Store, open_store
+from bidkit.store.folders import FolderStore
 from bidkit.userfile import read_user_file
+from bidkit.workspace import Folders
 
 EXIT_OK, EXIT_BLOCKING, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
 DEBUG_VARIABLE = "BIDKIT_DEBUG"
@@ -37,11 +41,19 @@ def default_library() -> str:
 
 def _add_library_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--library", default=None, metavar="DIR",
-                        help="clause library folder (default: $BIDKIT_LIBRARY, else clause_library/)")
+                        help="clause library folder (default: the database when one is configured, else "
+                             "$BIDKIT_LIBRARY, else clause_library/)")
 
 
 def _library_dir(args: argparse.Namespace) -> Path:
     return Path(args.library or default_library())
+
+
+def _store(args: argparse.Namespace) -> Store:
+    """`--library DIR` is that folder, whatever else is configured; without it, the team's database
+    when one is configured, else the folder of $BIDKIT_LIBRARY (or clause_library/)."""
+    folders = dataclasses.replace(Folders.from_env(), library=_library_dir(args))
+    return FolderStore(folders) if args.library else open_store(folders=folders)
 
 
 def _print_json(data) -> None:
@@ -49,7 +61,7 @@ def _print_json(data) -> None:
 
 
 def cmd_library_validate(args: argparse.Namespace) -> int:
-    lib = library.load(_library_dir(args))
+    lib = _store(args).load_library()
     summary = lib.summary()
     if args.format == "json":
         _print_json(summary)
@@ -68,7 +80,7 @@ def cmd_library_new_version(args: argparse.Namespace) -> int:
     # those of the vN.yaml it would have become.
     would_be = re.compile(rf"(^|/){re.escape(draft.category)}/{re.escape(draft.id)}/v\d+\.yaml$")
     with _said_against(args.file, lambda exc: exc.file is None or bool(would_be.search(str(exc.file)))):
-        version = library.new_version(_library_dir(args), draft, author=author, note=args.note)
+        version = _store(args).new_version(draft, author=author, note=args.note)
     print(f"saved {version.id} v{version.version} (draft)")
     return EXIT_OK
 
@@ -82,10 +94,9 @@ def _review(args: argparse.Namespace, event: str) -> int:
         raise BidkitError(f"{reviewer!r} is not one of the reviewers listed in {settings_path().name}; "
                           "with sign-in configured only they may approve or retire", field="--reviewer",
                           code="not-a-reviewer", reviewer=reviewer, settings=settings_path().name)
-    root = _library_dir(args)
-    lib = library.load(root)
-    library.record_review(root, lib, args.clause_id, args.version, event, reviewer, args.comment,
-                          one_person_team=settings.one_person_team)
+    store = _store(args)
+    store.record_review(store.load_library(), args.clause_id, args.version, event, reviewer, args.comment,
+                        one_person_team=settings.one_person_team)
     print(f"{args.clause_id} v{args.version} {event} by {reviewer}")
     return EXIT_OK
 
@@ -125,20 +136,23 @@ def _line_of_field(path: str, field: str | None) -> int | None:
 
 def cmd_extract(args: argparse.Namespace) -> int:
     from bidkit import extract
-    from bidkit.extract.forms import extract_file_forms, forms_json
+    from bidkit.extract.forms import extract_tender_file, forms_json, scoring_json
 
-    requirements, forms = extract_file_forms(args.file)
-    data = extract.requirements_json(requirements)
-    if forms:
-        data["forms"] = forms_json(forms)
+    found = extract_tender_file(args.file)
+    data = extract.requirements_json(found.requirements)
+    if found.forms:
+        data["forms"] = forms_json(found.forms)
+    if found.scoring_rules:
+        data["scoring_rules"] = scoring_json(found.scoring_rules)
     if args.format == "json":
         _print_json(data)
     else:
-        for row in data["requirements"] + data.get("forms", []):
+        for row in data["requirements"] + data.get("forms", []) + data.get("scoring_rules", []):
             if "where" in row:
                 row["where"] = _FlowMap(row["where"])
-            if "columns" in row:  # a form's columns, one a line
-                row["columns"] = [_FlowMap(c) for c in row["columns"]]
+            for many in ("columns", "tiers"):  # a form's columns, a rule's tiers: one a line
+                if many in row:
+                    row[many] = [_FlowMap(c) for c in row[many]]
         print(yaml.dump(data, Dumper=_ExtractDumper, allow_unicode=True, sort_keys=False), end="")
     return EXIT_OK
 
@@ -157,12 +171,14 @@ _ExtractDumper.add_representer(
 
 def cmd_check(args: argparse.Namespace) -> int:
     bid = bidfile.read(args.bid)
-    lib = library.load(_library_dir(args))
+    lib = _store(args).load_library()
     with _said_against(args.bid):
         result = check.check(bid, lib)
         points = score.score(bid, lib)
+    if args.xlsx:
+        _write_xlsx(Path(args.xlsx), bid, lib, result, points)
     if args.format == "json":
-        _print_json({**result.to_json(), "score": points.to_json()})
+        _print_json({**result.to_json(), "score": points.to_json(), **({"xlsx": args.xlsx} if args.xlsx else {})})
     else:
         for finding in result.findings:
             mark = "BLOCKING " if finding.blocking else ""
@@ -171,7 +187,18 @@ def cmd_check(args: argparse.Namespace) -> int:
         blocking = len(result.blocking)
         print(f"{len(result.findings)} findings, {blocking} blocking")
         _print_score(points)
+        if args.xlsx:
+            print(f"wrote {args.xlsx}")
     return EXIT_BLOCKING if result.blocking else EXIT_OK
+
+
+def _write_xlsx(path: Path, bid, lib, result: check.CheckResult, points: score.ScoreResult) -> None:
+    """The findings, the deviation table and the score table as one workbook (bidkit/export_xlsx.py)."""
+    from bidkit.export_xlsx import findings_workbook
+
+    if path.suffix.lower() != ".xlsx":
+        raise BidkitError("the workbook's name must end in .xlsx", field="--xlsx", code="xlsx-suffix", name=path.name)
+    write_output(path, findings_workbook(bid, lib, result, points))
 
 
 def _print_score(points: score.ScoreResult) -> None:
@@ -194,7 +221,7 @@ def cmd_render(args: argparse.Namespace) -> int:
     from bidkit.render_docx import render_docx
 
     bid = bidfile.read(args.bid)
-    lib = library.load(_library_dir(args))
+    lib = _store(args).load_library()
     with _said_against(args.bid):
         chapter = compose(bid, lib, draft=args.draft)
     blocking = chapter.check.blocking
@@ -222,7 +249,7 @@ def cmd_render(args: argparse.Namespace) -> int:
 def cmd_diff(args: argparse.Namespace) -> int:
     from bidkit.diff import diff_versions, redline_chapter
 
-    lib = library.load(_library_dir(args))
+    lib = _store(args).load_library()
     diff = diff_versions(lib.version(args.clause_id, args.v1), lib.version(args.clause_id, args.v2))
     if args.redline:
         from bidkit.render_docx import render_docx
@@ -237,14 +264,14 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
 
 def _database() -> tuple[str, str]:
-    from bidkit.store import pg_connect
+    from bidkit.store import URL_VARIABLE, configured_url
 
-    configured = pg_connect.configured_url()
+    configured = configured_url()
     if configured is None:
-        raise DatabaseError(f"no database is configured: set {pg_connect.URL_VARIABLE} (or database_url in "
+        raise DatabaseError(f"no database is configured: set {URL_VARIABLE} (or database_url in "
                             f"{settings_path().name}) to postgresql://user@host:port/database",
-                            field=pg_connect.URL_VARIABLE, code="db-not-configured",
-                            variable=pg_connect.URL_VARIABLE, settings=settings_path().name)
+                            field=URL_VARIABLE, code="db-not-configured",
+                            variable=URL_VARIABLE, settings=settings_path().name)
     return configured
 
 
@@ -281,11 +308,36 @@ def cmd_db_status(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _team_store():
+    from bidkit.store.pg_store import PgStore
+
+    return PgStore(*_database())
+
+
+def cmd_library_import(args: argparse.Namespace) -> int:
+    by = _person(args.by, "--by")
+    with _team_store() as db:
+        added, there = db.import_folder(Path(args.folder), by)
+        print(f"imported {added} files ({there} already there) from {args.folder} into {db.describe()}")
+    return EXIT_OK
+
+
+def cmd_library_export(args: argparse.Namespace) -> int:
+    with _team_store() as db:
+        written, same = db.export_folder(Path(args.folder))
+        print(f"exported {written} files ({same} already there and the same) from {db.describe()} to {args.folder}")
+    return EXIT_OK
+
+
 def write_output(path: Path, data: bytes) -> None:
     """Write a file the user asked for, whole or not at all."""
     if not path.parent.is_dir():
         raise BidkitError("the folder does not exist", file=str(path.parent))
-    storage.write_atomic(path, data)
+    try:
+        storage.write_atomic(path, data)
+    except OSError as exc:  # a read-only folder, a full disk, a folder by that name: said, not a crash
+        raise BidkitError(f"cannot be written: {exc.strerror or exc}", file=str(path), code="output-unwritable",
+                          reason=exc.strerror or str(exc)) from None
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -317,6 +369,16 @@ def build_parser() -> argparse.ArgumentParser:
         review.add_argument("--reviewer", required=True, help="who reviewed it")
         review.add_argument("--comment", default="", help="the reviewer's comment")
         review.set_defaults(func=lambda a, e=event: _review(a, e))
+
+    imp = lib_commands.add_parser("import", help="load a library folder into the team's database (again: only "
+                                                 "what is new; a different text under a stored version is refused)")
+    imp.add_argument("folder", metavar="DIR", help="the library folder")
+    imp.add_argument("--by", required=True, help="who imports it (recorded in the audit log)")
+    imp.set_defaults(func=cmd_library_import)
+    exp = lib_commands.add_parser("export", help="write the team database's library as a library folder "
+                                                 "(the same YAML files it was imported from)")
+    exp.add_argument("folder", metavar="DIR", help="where to write it (a file there that differs is refused)")
+    exp.set_defaults(func=cmd_library_export)
     extract_cmd = commands.add_parser(
         "extract", help="list the after-sales requirements of a tender file, with where each was found")
     extract_cmd.add_argument("file", metavar="FILE", help="the tender: .txt, .md, .docx or .pdf")
@@ -327,6 +389,8 @@ def build_parser() -> argparse.ArgumentParser:
     check_cmd.add_argument("bid", metavar="BID.yaml", help="the bid file")
     _add_library_option(check_cmd)
     check_cmd.add_argument("--format", choices=("text", "json"), default="text", help="output format")
+    check_cmd.add_argument("--xlsx", metavar="OUT.xlsx", default=None,
+                           help="also write the findings, the deviation table and the score table as one .xlsx")
     check_cmd.set_defaults(func=cmd_check)
 
     render_cmd = commands.add_parser("render", help="render a bid's chapter to .docx (or .pdf through LibreOffice)")

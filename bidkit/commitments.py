@@ -90,10 +90,17 @@ class ResolvedClause:
         return f"{commitment.label}：{offer}"
 
 
+# What a 暗标 chapter prints for the bidder and its hotline: the starter clauses read 我公司 for the
+# bidder already, and a number would identify it, so the hotline is said without one.
+ANONYMOUS_BIDDER = "我公司"
+ANONYMOUS_HOTLINE = "（号码另行提供）"
+
+
 def bid_variables(bid: Bid) -> dict[str, str]:
-    """The bid details every clause may print without declaring them."""
-    return {"bidder": bid.bidder.name, "hotline": bid.bidder.hotline, "buyer": bid.buyer,
-            "project": bid.project}
+    """The bid details every clause may print without declaring them; in a 暗标 bid none names the
+    bidder, so the check blocks only what a clause's own text or the writer's values name."""
+    bidder, hotline = (ANONYMOUS_BIDDER, ANONYMOUS_HOTLINE) if bid.anonymous else (bid.bidder.name, bid.bidder.hotline)
+    return {"bidder": bidder, "hotline": hotline, "buyer": bid.buyer, "project": bid.project}
 
 
 def resolve_clause(choice: ClauseChoice, lib: Library, bid: Bid, index: int) -> ResolvedClause:

@@ -178,10 +178,15 @@ def replace_atomic(path: Path, data: bytes, expected: str | None) -> str:
     with locked(path.parent):
         current = file_digest(path)
         if current != expected:
-            if expected is None:
-                raise ConflictError("already exists; choose another name, or open it and save from there",
-                                    file=str(path), code="save-exists")
-            raise ConflictError("was changed by someone else since you opened it; reload and redo "
-                                "your change", file=str(path), code="save-changed")
+            raise save_refused(str(path), expected is None)
         write_atomic(path, data)
     return digest(data)
+
+
+def save_refused(file: str, meant_new: bool) -> ConflictError:
+    """The refusal of a save meant to be new over an existing save, or over one changed since read."""
+    if meant_new:
+        return ConflictError("already exists; choose another name, or open it and save from there",
+                             file=file, code="save-exists")
+    return ConflictError("was changed by someone else since you opened it; reload and redo your change",
+                         file=file, code="save-changed")

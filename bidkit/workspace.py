@@ -116,9 +116,10 @@ def save(path: Path, model: BaseModel, expected_digest: str | None) -> str:
     return storage.replace_atomic(path, bidfile.to_yaml(model), expected_digest)
 
 
-def save_template(folders: Folders, template: Template, expected_digest: str | None = None) -> Saved:
-    """Save a template under its name; a new name must not exist yet."""
-    path = folders.templates / f"{file_stem(template.name)}.yaml"
+def save_template(folders: Folders, template: Template, expected_digest: str | None = None,
+                  name: str | None = None) -> Saved:
+    """Save a template under its name (or `name`: the file it was read from); a new name must not exist yet."""
+    path = folders.templates / f"{file_stem(name or template.name)}.yaml"
     if template.created is None:
         template = template.model_copy(update={"created": datetime.now(timezone.utc).astimezone()})
     digest = save(path, template, expected_digest)

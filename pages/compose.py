@@ -17,10 +17,14 @@ from bidkit.userfile import MB
 from ui.decisions import decisions_panel
 from ui.fixes import open_clause_button
 from ui.messages import t
-from ui.state import (COMPOSE_TABS, ask_template, autosave_draft, confirm, confirm_dialog, dismiss_draft, draft_offer,
-                      draft_saved_text, folders, get_bid, get_library, key, new_bid, remember, replace_asking,
-                      restore_draft, set_bid, shown_errors, undo_button, without_missing)
+from ui.risks import anonymous_toggle
+from ui.score import score_panel
+from ui.state import (COMPOSE_TABS, actor, ask_template, autosave_draft, confirm, confirm_dialog, dismiss_draft,
+                      draft_offer, draft_saved_text, get_bid, get_library, get_store, key, mark_saved, new_bid,
+                      remember, replace_asking, restore_draft, saved_revision, set_bid, shown_errors, undo_button,
+                      without_missing)
 from ui.upgrades import describe, upgrade_notice
+from ui.xlsx import xlsx_download_button
 from ui.widgets import clause_titles, param_widget, rows_editor
 
 
@@ -37,7 +41,7 @@ def _opened(name: str) -> None:
 def template_tab() -> None:
     """A template into a new bid (its own project details and requirements start empty) or into
     the current one (which keeps them): the writer says which."""
-    templates, _problems = workspace.list_templates(folders())
+    templates, _problems = get_store().list_saved("template")
     if not templates:
         st.info(t("compose.no_templates"))
         return
@@ -74,18 +78,18 @@ def start_panel() -> None:
                         _opened(upload.name)
                     replace_asking(t("confirm.open", name=upload.name), open_upload)
         with tab_saved:
-            saved, problems = workspace.list_bids(folders())
+            saved, problems = get_store().list_saved("bid")
             for problem in problems:
                 st.warning(problem)
             if not saved:
                 st.info(t("compose.no_saved"))
-            elif (index := _pick(t("compose.saved"), [s.path.stem for s in saved], "start:saved")) is not None:
+            elif (index := _pick(t("compose.saved"), [s.key for s in saved], "start:saved")) is not None:
                 chosen = saved[index]
 
                 def open_saved() -> None:
-                    set_bid(chosen.model, chosen.path.stem, t("undo.open", name=chosen.path.stem), chosen.digest)
-                    _opened(chosen.path.stem)
-                replace_asking(t("confirm.open", name=chosen.path.stem), open_saved)
+                    set_bid(chosen.model, chosen.key, t("undo.open", name=chosen.key), chosen)
+                    _opened(chosen.key)
+                replace_asking(t("confirm.open", name=chosen.key), open_saved)
 
 
 def draft_panel() -> None:
@@ -311,15 +315,15 @@ def output_panel(bid: Bid, chapter, draft_chapter) -> None:
                        mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
     st.download_button(t("output.yaml"), data=bidfile.to_yaml(bid), file_name=workspace.download_name(bid, False, "yaml"),
                        mime="application/x-yaml", key="download:yaml", on_click="ignore")
+    xlsx_download_button(bid, get_library(), chapter.check)
     save_name = st.text_input(t("output.save_name"), name, key=key("save_name"))
     if st.button(t("output.save"), key="save"):
         with shown_errors():
             same = save_name == st.session_state.get("bid_name")
-            saved = workspace.save_bid(folders(), bid, save_name,
-                                       st.session_state.get("bid_digest") if same else None)
+            saved = get_store().save("bid", save_name, bid, saved_revision() if same else None, actor())
             st.session_state.bid_name = save_name
-            st.session_state.bid_digest = saved.digest
-            st.success(t("output.saved", path=saved.path))
+            mark_saved(saved)
+            st.success(t("output.saved", name=saved.key))
 
 
 st.title(t("compose.title"))
@@ -341,16 +345,19 @@ with shown_errors():
     left, right = st.columns([3, 2], gap="large")
     with left:
         # keyed, so that a finding's "open the clause" can switch to the clauses tab (ui/fixes.py)
-        tab_details, tab_clauses, tab_people = st.tabs(
-            [t("compose.details"), t("compose.clauses"), f"{t('compose.staff')} / {t('compose.offices')}"],
-            key=COMPOSE_TABS, on_change="rerun")
+        tab_details, tab_clauses, tab_people, tab_score = st.tabs(
+            [t("compose.details"), t("compose.clauses"), f"{t('compose.staff')} / {t('compose.offices')}",
+             t("scorep.tab")], key=COMPOSE_TABS, on_change="rerun")
         with tab_details:
             details_form(bid_)
+            anonymous_toggle()
         rest_, missing_ = without_missing(bid_, library_)
         with tab_clauses:
             clause_editor(bid_, library_, missing_)
         with tab_people:
             people_editor(bid_)
+        with tab_score:
+            score_panel(bid_, rest_, library_)
     chapter_ = compose(rest_, library_)
     chapter_.check.findings[:0] = [missing_finding(c, library_) for c in missing_]
     with right:

@@ -5,13 +5,13 @@ from datetime import datetime, timedelta, timezone
 
 import streamlit as st
 
-from bidkit import templating, workspace
+from bidkit import templating
 from bidkit.library import ClauseEntry, Library
 from bidkit.model import METRICS
 from bidkit.settings import load_settings
 from ui.clause_editor import diff_panel, edit_panel, render_with_defaults, review_panel
 from ui.messages import date_text, error_text, metric_label, t
-from ui.state import folders, get_library, shown_errors
+from ui.state import get_library, get_store, shown_errors
 from ui.widgets import clause_titles
 
 STATUSES = ["approved", "draft", "retired"]
@@ -79,7 +79,7 @@ with shown_errors():
         notice.success(message)
     lib = get_library()
     settings = load_settings()
-    usage = workspace.clause_usage(folders())
+    usage = get_store().clause_usage()
     now = datetime.now(timezone.utc)
     if lib.issues:
         with st.expander(f"{t('library.issues')} ({len(lib.issues)})"):

@@ -6,40 +6,43 @@ import streamlit as st
 from bidkit import workspace
 from bidkit.errors import BidError
 from ui.messages import date_text, t
-from ui.state import ask_template, autosave_draft, confirm_dialog, folders, get_bid, get_library, shown_errors, undo_button
+from ui.state import (actor, ask_template, autosave_draft, confirm_dialog, get_bid, get_library, get_store, shown_errors,
+                      undo_button)
 from ui.upgrades import describe, upgrade_notice
 
 
 def template_row(saved, lib) -> None:
     template = saved.model
+    row = f"{saved.key}.yaml"  # the widget keys of when templates were only files, which tests click
     with st.container(border=True):
         info, new, load, delete = st.columns([5, 2, 2, 1], vertical_alignment="center")
         created = template.created or saved.modified
         info.markdown(f"**{template.name}**  \n{template.owner or '—'} · {date_text(created)} · "
                       f"{t('templates.clauses', n=len(template.clauses))}"
                       + (f"  \n{template.description}" if template.description else ""))
-        if new.button(t("templates.new"), key=f"templates:new:{saved.path.name}", help=t("compose.template_new_help")):
+        if new.button(t("templates.new"), key=f"templates:new:{row}", help=t("compose.template_new_help")):
             ask_template(template, new=True, message_key="templates_message")
-        if load.button(t("templates.load"), key=f"templates:load:{saved.path.name}",
+        if load.button(t("templates.load"), key=f"templates:load:{row}",
                        help=t("compose.template_into_help")):
             ask_template(template, new=False, message_key="templates_message")
-        if delete.button(t("templates.delete"), key=f"templates:delete:{saved.path.name}"):
-            st.session_state.templates_confirm = str(saved.path)
-        upgraded = upgrade_notice(template.clauses, lib, f"template:{saved.path.name}")
+        if delete.button(t("templates.delete"), key=f"templates:delete:{row}"):
+            st.session_state.templates_confirm = saved.key
+        upgraded = upgrade_notice(template.clauses, lib, f"template:{row}")
         if upgraded is not None:
             clauses, results = upgraded
-            workspace.save(saved.path, template.model_copy(update={"clauses": clauses}), saved.digest)
+            get_store().save("template", saved.key, template.model_copy(update={"clauses": clauses}),
+                             saved.revision, actor())
             st.session_state.templates_message = t("upgrade.done") + "\n\n" + describe(results)
             st.rerun()
-        if st.session_state.get("templates_confirm") == str(saved.path):
+        if st.session_state.get("templates_confirm") == saved.key:
             st.warning(t("templates.confirm", name=template.name))
             yes, no = st.columns(2)
-            if yes.button(t("templates.delete"), type="primary", key=f"templates:yes:{saved.path.name}"):
-                moved = workspace.delete_template(folders(), saved.path)
+            if yes.button(t("templates.delete"), type="primary", key=f"templates:yes:{row}"):
+                get_store().delete_template(saved.key, actor())
                 st.session_state.templates_confirm = None
-                st.session_state.templates_message = t("templates.deleted", name=template.name, path=moved)
+                st.session_state.templates_message = t("templates.deleted", name=template.name)
                 st.rerun()
-            if no.button(t("templates.cancel"), key=f"templates:no:{saved.path.name}"):
+            if no.button(t("templates.cancel"), key=f"templates:no:{row}"):
                 st.session_state.templates_confirm = None
                 st.rerun()
 
@@ -55,7 +58,7 @@ def save_form() -> None:
                 if not name.strip():
                     raise BidError("a template needs a name", field=t("templates.name"))
                 template = workspace.template_from_bid(get_bid(), name.strip(), owner.strip(), description.strip())
-                workspace.save_template(folders(), template)
+                get_store().save("template", template.name, template, None, actor())
                 st.session_state.templates_message = t("templates.saved", name=name.strip())
                 st.rerun()
 
@@ -66,7 +69,7 @@ with shown_errors():
         st.success(message)
     confirm_dialog()
     undo_button("templates")
-    templates, problems = workspace.list_templates(folders())
+    templates, problems = get_store().list_saved("template")
     if not templates:
         st.info(t("templates.none"))
     lib = get_library()

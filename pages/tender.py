@@ -10,8 +10,8 @@ import streamlit as st
 from pydantic import ValidationError
 
 from bidkit.errors import BidkitError
-from bidkit.extract.forms import extract_file_forms, extract_text_forms
-from bidkit.model import METRICS, Requirement, TenderForm, Where
+from bidkit.extract.forms import Extraction, extract_tender_file, extract_tender_text
+from bidkit.model import MAX_FORMS, MAX_SCORING_RULES, METRICS, Requirement, ScoringRule, TenderForm, Where
 from ui.evidence import section_counts, several_files, where_label
 from ui.messages import lang, metric_label, op_label, t, unit_label
 from ui.state import autosave_draft, confirm, confirm_dialog, get_bid, key, remember, shown_errors, undo_button
@@ -25,25 +25,35 @@ EDITOR_ORDER = ("mandatory", "metric", "op", "value", "unit", "text", "evidence"
 ROW_HEIGHT = 35  # Streamlit's dataframe row, in pixels
 
 
-def extract_upload(name: str, data: bytes) -> tuple[list[Requirement], list[TenderForm]]:
+def extract_upload(name: str, data: bytes) -> Extraction:
     """Run the extractor on an uploaded file (it reads by extension, so keep the name's suffix).
     An error names the upload as the user knows it, never the temporary copy on the server."""
     with tempfile.TemporaryDirectory(prefix="bidkit-tender-") as tmp:
         path = Path(tmp) / Path(name).name
         path.write_bytes(data)
         try:
-            return extract_file_forms(path)
+            return extract_tender_file(path)
         except BidkitError as exc:
             exc.file = Path(name).name
             raise
 
 
-def merged(current: list[Requirement], found: list[Requirement]) -> list[Requirement]:
-    """`found` added after `current`, less the rows already there (same metric, operator, value,
-    unit and text): appending the same tender twice adds nothing, and the first row keeps its
-    evidence and edits."""
-    def same(r: Requirement) -> tuple:
-        return r.metric, r.op, r.value, r.unit, r.text
+def _same_requirement(r: Requirement) -> tuple:
+    return r.metric, r.op, r.value, r.unit, r.text
+
+
+def _same_rule(r: ScoringRule) -> tuple:
+    return r.kind, r.metric, r.max_points, r.text
+
+
+def _same_form(f: TenderForm) -> tuple:
+    return f.kind, f.title, tuple(c.header for c in f.columns), f.text
+
+
+def merged(current: list, found: list, same=_same_requirement) -> list:
+    """`found` added after `current`, less the rows already there (`same` gives the same key; for
+    requirements: metric, operator, value, unit and text): appending the same tender twice adds
+    nothing, and the first row keeps its evidence and edits."""
     seen = {same(r) for r in current}
     added = []
     for r in found:
@@ -69,13 +79,29 @@ def _source(text: str, upload) -> str | None:
     return None
 
 
-def _apply(found: list[Requirement], forms: list[TenderForm], replace: bool) -> None:
+def _apply(extraction: Extraction, replace: bool) -> None:
     bid = get_bid()
+    found = extraction.requirements
     before = len(bid.requirements)
+    rules = list(extraction.scoring_rules) if replace else merged(bid.scoring_rules, extraction.scoring_rules,
+                                                                   _same_rule)
+    if len(rules) > MAX_SCORING_RULES:
+        raise BidkitError(f"{len(rules)} scoring rules with those already kept, over the "
+                          f"{MAX_SCORING_RULES}-rule limit of a bid: replace them instead of appending",
+                          field="scoring_rules", code="scoring-rules-too-many", n=len(rules),
+                          limit=MAX_SCORING_RULES)
     if replace and before:
         remember(t("undo.requirements"))
     bid.requirements = list(found) if replace else merged(bid.requirements, found)
-    bid.forms = forms or bid.forms  # the tender's own 偏离表 / 承诺函, kept with its requirements
+    bid.scoring_rules = rules
+    # the tender's own 偏离表 / 承诺函, kept with its requirements: a tender without any keeps the
+    # forms read before; appending keeps the form already chosen
+    if extraction.forms:
+        forms = list(extraction.forms) if replace else merged(bid.forms, extraction.forms, _same_form)[:MAX_FORMS]
+        chosen = next((f for f in forms if f.chosen), None)
+        for form in forms:
+            form.chosen = form is chosen
+        bid.forms = forms
     st.session_state.requirements_gen = st.session_state.get("requirements_gen", 0) + 1
     added = len(bid.requirements) - before
     if not before:
@@ -105,14 +131,16 @@ def extraction_panel() -> None:
             return
         with st.spinner(t("tender.extracting")):
             # an error leaves the requirements as they were; it is shown by the caller
-            found, forms = extract_upload(upload.name, upload.getvalue()) if source == "file" else extract_text_forms(text)
+            extraction = (extract_upload(upload.name, upload.getvalue()) if source == "file"
+                          else extract_tender_text(text))
+        found = extraction.requirements
         if not found:
             _tell("warning", "tender.nothing_kept")
         elif mode == "replace" and get_bid().requirements:
             confirm(t("tender.confirm_replace", old=len(get_bid().requirements), n=len(found)),
-                    t("tender.replace_yes"), lambda: _apply(found, forms, replace=True))
+                    t("tender.replace_yes"), lambda: _apply(extraction, replace=True))
         else:
-            _apply(found, forms, replace=mode == "replace")
+            _apply(extraction, replace=mode == "replace")
     undo_button("tender")
     if outcome := st.session_state.get("tender:outcome"):
         kind, message, values = outcome
@@ -236,6 +264,63 @@ def _to_check_line(r: Requirement, with_file: bool) -> str:
     return f"- {'★ ' if r.mandatory else ''}{_plain(r.text)} — *{_plain(place)}*"
 
 
+EXCERPT_CHARS = 60  # of a scoring row's text in the rules table; the whole row is its tooltip
+
+
+def _excerpt(text: str) -> str:
+    return text if len(text) <= EXCERPT_CHARS else text[:EXCERPT_CHARS - 1] + "…"
+
+
+def scoring_rules_table() -> None:
+    """The after-sales rows of the tender's scoring table the extraction kept (评分自查 on the
+    compose page scores the bid against them)."""
+    bid = get_bid()
+    if not bid.scoring_rules:
+        return
+    st.subheader(t("tpage.rules", n=len(bid.scoring_rules)))
+    with_file = several_files(bid.requirements)
+    st.dataframe([{t("tpage.col.factor"): r.factor or metric_label(r.metric),
+                   t("tpage.col.kind"): t("tpage.kind." + r.kind),
+                   t("tpage.col.points"): f"{r.max_points:g}",
+                   t("tpage.col.text"): _excerpt(r.text),
+                   t("col.where"): " · ".join(p for p in (where_label(r.where, with_file), r.ref) if p)}
+                  for r in bid.scoring_rules], hide_index=True, key="tender:rules",
+                 height=ROW_HEIGHT * (min(len(bid.scoring_rules), 15) + 1) + 3)
+
+
+NO_FORM = -1  # the choice of no tender form: our 偏离表 in bidkit's own layout
+
+
+def _form_label(form: TenderForm | None) -> str:
+    if form is None:
+        return t("tpage.form_none")
+    return form.title or t("tpage.form_untitled")
+
+
+def forms_panel() -> None:
+    """The tender's own forms: each deviation table with its columns, the one our 偏离表 is
+    rendered in chosen (the writer may pick another, or none: our own layout), and its letters."""
+    bid = get_bid()
+    if not bid.forms:
+        return
+    st.subheader(t("tpage.forms", n=len(bid.forms)))
+    tables = [f for f in bid.forms if f.kind == "deviation"]
+    if tables:
+        st.dataframe([{t("tpage.col.form"): _form_label(f),
+                       t("tpage.col.columns"): " | ".join(c.header for c in f.columns),
+                       t("tpage.col.used"): "✓" if f.chosen else ""} for f in tables],
+                     hide_index=True, key="tender:forms")
+        options = [NO_FORM, *range(len(tables))]
+        current = next((i for i, f in enumerate(tables) if f.chosen), NO_FORM)
+        picked = st.selectbox(t("tpage.form_pick"), options, index=options.index(current), key=key("tender:form"),
+                              format_func=lambda i: _form_label(None if i == NO_FORM else tables[i]))
+        for i, form in enumerate(tables):
+            form.chosen = i == picked
+    for letter in (f for f in bid.forms if f.kind == "letter"):
+        with st.expander(t("tpage.letter", title=letter.title)):
+            st.text(letter.text)
+
+
 st.title(t("tender.title"))
 confirm_dialog()
 # Each part shows its own error, so a tender that cannot be read leaves the table and the lists
@@ -250,4 +335,7 @@ with summary, shown_errors():
     section_summary()
 with shown_errors():
     to_check_list()
+with shown_errors():
+    scoring_rules_table()
+    forms_panel()
 autosave_draft()  # a reload on this page keeps the requirements just extracted or edited

@@ -117,6 +117,18 @@ def app_env(tmp_path: Path, monkeypatch) -> Path:
     return tmp_path
 
 
+def folder_store(tmp_path: Path):
+    """A FolderStore on copies of the shipped library and templates and an empty workspace: the
+    folder side of the store contract suite (tests/test_store_contract.py)."""
+    from bidkit.store.folders import FolderStore
+    from bidkit.workspace import Folders
+
+    folders = Folders(tmp_path / "clause_library", tmp_path / "templates", tmp_path / "workspace")
+    shutil.copytree(shipped() / "clause_library", folders.library)
+    shutil.copytree(shipped() / "templates", folders.templates, ignore=shutil.ignore_patterns("*.docx", "*.py"))
+    return FolderStore(folders)
+
+
 @pytest.fixture(scope="session")
 def pg_server():
     """This test process's own PostgreSQL (tests/pg_server.py), started on first use; the tests that

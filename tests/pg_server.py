@@ -34,6 +34,7 @@ class Server:
     port: int
     bindir: Path
     watchdog: subprocess.Popen
+    options: str = ""  # the postgres options it was started with, to start it again the same way
 
     def url(self, database: str = "postgres", *, user: str = ROLE, password: str = PASSWORD,
             port: int | None = None) -> str:
@@ -123,13 +124,29 @@ def start() -> Server:
                 break
         else:
             raise RuntimeError(f"PostgreSQL did not start: {(folder / 'log').read_text(errors='replace')[-2000:]}")
-        server = Server(folder, port, bins, watchdog)
+        server = Server(folder, port, bins, watchdog, options)
         psql(server, f"CREATE ROLE {ROLE} LOGIN CREATEDB PASSWORD '{PASSWORD}'")
         return server
     except BaseException:
         watchdog.stdin.close()
         watchdog.wait(timeout=60)
         raise
+
+
+def kill(server: Server) -> None:
+    """Stop the server as a crash would (no shutdown checkpoint; clients cut off mid-query)."""
+    _pg_ctl(server, "stop", "-m", "immediate")
+
+
+def restart(server: Server) -> None:
+    """Start a server stopped by kill() again, on the same port, folder and options."""
+    _pg_ctl(server, "start", "-o", server.options, "-l", server.folder / "log", "-t", str(START_TIMEOUT_SECONDS))
+
+
+def _pg_ctl(server: Server, *args: object) -> None:
+    env = {**os.environ, "LC_ALL": "C.UTF-8", "TZ": "UTC"}
+    subprocess.run([server.bindir / "pg_ctl", "-D", server.folder / "data", "-w", *args],
+                   preexec_fn=_demote(_run_as()), env=env, check=True, capture_output=True)
 
 
 def psql(server: Server, sql: str, database: str = "postgres") -> str:

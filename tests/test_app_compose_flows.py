@@ -189,7 +189,7 @@ def test_a_clause_the_library_lacks_is_a_card_and_the_rest_still_works(folders, 
     assert any("“no-such-clause”不在条款库中" in e for e in errors), errors
     assert any("条款“质保期承诺”没有本投标选用的 v99（条款库现有 v2、v1）" in e for e in errors), errors
     assert not any(e.startswith("出错了") for e in errors), errors
-    assert at.get("html") and len(at.get("download_button")) == 3  # preview and downloads stay
+    assert at.get("html") and len(at.get("download_button")) == 4  # preview and downloads (.docx ×2, .yaml, .xlsx) stay
     assert any("条款缺失" in e for e in errors)  # a blocking finding: the final would lack them
     final = next(d for d in at.get("download_button") if d.proto.label == "下载正式 .docx")
     assert final.proto.disabled

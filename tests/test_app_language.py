@@ -210,9 +210,9 @@ def test_english_plurals_and_dates(monkeypatch):
 
 def test_saved_and_deleted_messages_name_no_server_path():
     from ui.messages import t
-    saved = t("output.saved", path=Path("/srv/bidkit/workspace/湛江-2026.yaml"))
+    saved = t("output.saved", name="湛江-2026")
     deleted = t("templates.deleted", name="基础承诺", path=Path("/srv/bidkit/workspace/.trash/基础承诺.yaml"))
-    assert saved == "已保存：湛江-2026.yaml"
+    assert saved == "已保存：湛江-2026"
     assert "/srv" not in deleted and "回收站" in deleted
 
 

@@ -17,7 +17,7 @@ import pytest
 
 from bidkit import cli
 from bidkit.errors import DatabaseError, DatabaseUnavailable
-from bidkit.store import pg_connect, pg_schema
+from bidkit.store import configured_url, pg_connect, pg_schema
 from tests import pg_server as pg
 from tests.conftest import ROOT
 from ui.messages import MESSAGES
@@ -293,12 +293,12 @@ def test_the_url_comes_from_the_environment_before_the_settings_file(monkeypatch
     settings.write_text("database_url: postgresql://team@db.example.com/bidkit\n", encoding="utf-8")
     monkeypatch.setenv("BIDKIT_SETTINGS", str(settings))
     monkeypatch.delenv(pg_connect.URL_VARIABLE, raising=False)
-    assert pg_connect.configured_url() == ("postgresql://team@db.example.com/bidkit", "settings.yaml: database_url")
+    assert configured_url() == ("postgresql://team@db.example.com/bidkit", "settings.yaml: database_url")
     monkeypatch.setenv(pg_connect.URL_VARIABLE, "postgresql://me@localhost/mine")
-    assert pg_connect.configured_url() == ("postgresql://me@localhost/mine", pg_connect.URL_VARIABLE)
+    assert configured_url() == ("postgresql://me@localhost/mine", pg_connect.URL_VARIABLE)
     settings.unlink()
     monkeypatch.delenv(pg_connect.URL_VARIABLE)
-    assert pg_connect.configured_url() is None
+    assert configured_url() is None
 
 
 @pytest.mark.parametrize("url, shown", [

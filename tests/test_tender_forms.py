@@ -12,7 +12,7 @@ import pytest
 from bench import eval_extract
 from bidkit import bidfile, cli
 from bidkit.compose import compose
-from bidkit.extract.forms import extract_text_forms, find_forms, map_columns
+from bidkit.extract.forms import extract_tender_text, find_forms, map_columns
 from bidkit.extract.read import read_tender
 from bidkit.model import MAX_FORM_COLUMNS, Bid, FormColumn, TenderForm
 from bidkit.render_docx import render_docx
@@ -90,7 +90,7 @@ TENDER = """第六章 投标文件格式
 
 
 def test_a_text_tender_gives_its_forms_and_letter():
-    _, forms = extract_text_forms(TENDER)
+    forms = extract_tender_text(TENDER).forms
     tables = [f for f in forms if f.kind == "deviation"]
     assert [(f.title, f.chosen) for f in tables] == [("技术偏离表", False), ("售后服务偏离表", True)]
     letter, = [f for f in forms if f.kind == "letter"]
@@ -102,7 +102,7 @@ def test_a_text_tender_gives_its_forms_and_letter():
 def test_forms_do_not_change_the_requirements():
     from bidkit.extract import extract_text
 
-    assert extract_text_forms(TENDER)[0] == extract_text(TENDER)
+    assert extract_tender_text(TENDER).requirements == extract_text(TENDER)
 
 
 def _bid_with(form: TenderForm) -> Bid:

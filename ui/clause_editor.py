@@ -18,7 +18,7 @@ from bidkit.yamlio import validation_problems
 from ui import param_form
 from ui.auth import current_identity, may_review
 from ui.messages import coded_text, date_text, error_text, t
-from ui.state import folders, get_library, shown_errors
+from ui.state import get_library, get_store, shown_errors
 
 # The fields a three-way merge redoes, by their state keys; the parameters as the expert view's YAML.
 FORM_FIELDS = {"title": "edit.title", "params": "pform.yaml_label", "text": "pform.text"}
@@ -113,7 +113,7 @@ def edit_panel(lib: Library, entry: ClauseEntry) -> None:
                       disabled=bool(problems) or not author or not (st.session_state.get(f"{prefix}:note") or "").strip())
     if saved and draft is not None:
         try:
-            version = library.new_version(folders().library, draft, author=author, note=draft.note)
+            version = get_store().new_version(draft, author=author, note=draft.note)
         except ConflictError as exc:
             st.session_state[f"{prefix}:conflict"] = error_text(exc)
             st.rerun()
@@ -245,10 +245,10 @@ def _record_review(clause_id: str, number: int, seen_digest: str) -> None:
         settings = load_settings()
         if not may_review(settings)[0]:
             return
-        library.record_review(folders().library, get_library(), clause_id, number, event, who.email or who.name,
-                              state.get(f"review:{clause_id}:comment", ""), verified=who.signed_in,
-                              seen_digest=seen_digest, also_known_as=[who.name],
-                              one_person_team=settings.one_person_team)
+        get_store().record_review(get_library(), clause_id, number, event, who.email or who.name,
+                                  state.get(f"review:{clause_id}:comment", ""), verified=who.signed_in,
+                                  seen_digest=seen_digest, also_known_as=[who.name],
+                                  one_person_team=settings.one_person_team)
     except ConflictError as exc:
         state[f"review:{clause_id}:error"] = t("error.conflict", message=error_text(exc))
     except BidkitError as exc:

@@ -22,11 +22,13 @@ from pathlib import Path
 
 import streamlit as st
 
-from bidkit import bidfile, library, workspace
-from bidkit.errors import BidkitError, ConflictError
+from bidkit import bidfile, workspace
+from bidkit.errors import BidkitError, ConflictError, DatabaseUnavailable
 from bidkit.library import Library
 from bidkit.model import Bid, Bidder, ClauseChoice, Template
 from bidkit.settings import load_settings
+from bidkit.store import Store, configured_url, open_store
+from bidkit.store.base import Saved
 from bidkit.workspace import PROJECT_ROOT, Draft, Folders
 from ui.auth import current_identity
 from ui.messages import date_text, error_text, t
@@ -46,15 +48,33 @@ def folders() -> Folders:
     return Folders.from_env()
 
 
+def _store_config() -> tuple[str | None, Folders]:
+    """What decides the store: the database URL (None: folders) and the folders."""
+    configured = configured_url()
+    return (configured[0] if configured else None), folders()
+
+
 @st.cache_resource(show_spinner=False, max_entries=4)
-def _load_library(root: str, stamp: tuple[int, int]) -> Library:
-    return library.load(root)
+def _open_store(url: str | None, folders_: Folders) -> Store:
+    # one per process and configuration (the arguments are the cache's key: another URL or folder
+    # opens another store); every session shares a database's connection pool
+    return open_store(folders=folders_)
+
+
+def get_store() -> Store:
+    return _open_store(*_store_config())
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _load_library(config: tuple[str | None, Folders], stamp, _store: Store) -> Library:
+    return _store.load_library()
 
 
 def get_library() -> Library:
-    """The library, reloaded whenever a file is added to or removed from its folders."""
-    root = folders().library
-    return _load_library(str(root), library.change_stamp(root))
+    """The library, reloaded whenever the store says it changed (another instance's save too)."""
+    config = _store_config()
+    store = _open_store(*config)
+    return _load_library(config, store.library_stamp(), store)
 
 
 def get_bid() -> Bid:
@@ -69,25 +89,35 @@ def get_bid() -> Bid:
     return st.session_state.bid
 
 
-def set_bid(bid: Bid, name: str, undo: str, saved_digest: str | None = None, unsaved: bool = False) -> None:
+def set_bid(bid: Bid, name: str, undo: str, saved: Saved | None = None, unsaved: bool = False) -> None:
     """Replace the bid being written, keeping the one it replaces for 撤销 (`undo` says what
-    replaced it); widget keys change so nothing of the old bid lingers. `saved_digest`: the bid is
-    a saved file's, as read; `unsaved`: it holds changes no file has (a restored draft)."""
+    replaced it); widget keys change so nothing of the old bid lingers. `saved`: the bid is a saved
+    one, as read; `unsaved`: it holds changes no saved bid has (a restored draft)."""
     remember(undo)
     state = st.session_state
     state.bid = bid
     state.bid_name = name
     state.bid_gen = state.get("bid_gen", 0) + 1
     state.bid_base = None if unsaved else bid.model_copy(deep=True)
-    _set_saved_digest(saved_digest)
+    mark_saved(saved)
 
 
-def _set_saved_digest(digest: str | None) -> None:
-    """The digest of the file the bid was read from or saved to (None: no file), for safe saves."""
-    if digest:
-        st.session_state.bid_digest = digest
+def mark_saved(saved: Saved | None) -> None:
+    """The bid was read from or saved as `saved` (None: it is no saved bid's): its revision goes
+    back with the next save over it, and its digest tells whether the bid changed since."""
+    _set_saved((saved.revision, workspace.bid_digest(saved.model)) if saved else None)
+
+
+def _set_saved(revision_digest: tuple[str, str] | None) -> None:
+    if revision_digest:
+        st.session_state.bid_saved = revision_digest
     else:
-        st.session_state.pop("bid_digest", None)
+        st.session_state.pop("bid_saved", None)
+
+
+def saved_revision() -> str | None:
+    """The revision of the saved bid the one being written was read from or last saved as."""
+    return st.session_state.get("bid_saved", (None, None))[0]
 
 
 def has_unsaved(*parts: str) -> bool:
@@ -95,7 +125,7 @@ def has_unsaved(*parts: str) -> bool:
     the bid is not as last saved: what a replacement would throw away."""
     state, bid = st.session_state, get_bid()
     base = state.get("bid_base")
-    if state.get("bid_digest") == workspace.bid_digest(bid):
+    if state.get("bid_saved", (None, None))[1] == workspace.bid_digest(bid):
         return False
     return base is None or any(getattr(bid, p) != getattr(base, p) for p in parts or Bid.model_fields)
 
@@ -151,7 +181,7 @@ class Undo:
     bid: Bid
     name: str
     base: Bid | None
-    saved_digest: str | None
+    saved: tuple[str, str] | None  # (revision, digest), as mark_saved keeps them
 
 
 def remember(label: str) -> None:
@@ -159,7 +189,7 @@ def remember(label: str) -> None:
     (The tender page calls this before 提取要求 replaces the requirements.)"""
     state = st.session_state
     state.undo = Undo(label, get_bid().model_copy(deep=True), state.get("bid_name", ""),
-                      state.get("bid_base"), state.get("bid_digest"))
+                      state.get("bid_base"), state.get("bid_saved"))
 
 
 def undo_last() -> None:
@@ -170,7 +200,7 @@ def undo_last() -> None:
         return
     state.bid, state.bid_name, state.bid_base = last.bid, last.name, last.base
     state.bid_gen = state.get("bid_gen", 0) + 1
-    _set_saved_digest(last.saved_digest)
+    _set_saved(last.saved)
     state.undone = last.label
 
 
@@ -241,18 +271,27 @@ def draft_key() -> str:
     return "browser:" + token
 
 
+def actor() -> str:
+    """Who a save is recorded as in the audit log: the signed-in or typed name, else the browser's
+    draft token (so one anonymous writer's saves still read as one person's)."""
+    who = current_identity()
+    return who.email or who.name or draft_key()
+
+
 def draft_offer() -> Draft | None:
     """The draft a reload or another tab left for this user, differing from the bid open here,
     until the user restores or dismisses it."""
     state, user = st.session_state, draft_key()
     if state.get("draft_user") != user:
-        state.draft_user = user
         state.draft_offer = None
         try:
-            draft = workspace.read_draft(folders(), user)
+            draft = get_store().read_draft(user)
+        except DatabaseUnavailable:
+            raise  # not the draft's fault: said by the page, and looked for again on the next run
         except BidkitError as exc:  # a damaged draft is said, and replaced at the next change
             st.warning(t("draft.unreadable", message=error_text(exc)))
             draft = None
+        state.draft_user = user
         if draft and workspace.bid_digest(draft.bid) not in (state.get("draft_digest"),
                                                              workspace.bid_digest(get_bid())):
             state.draft_offer = draft
@@ -284,7 +323,7 @@ def autosave_draft() -> None:
     if digest == st.session_state.get("draft_digest"):
         return
     try:
-        workspace.save_draft(folders(), draft_key(), bid, st.session_state.get("bid_name", ""))
+        get_store().save_draft(draft_key(), bid, st.session_state.get("bid_name", ""))
     except OSError:
         st.warning(t("draft.not_kept"))  # a read-only or full workspace: the work goes on, unkept
         return
@@ -316,10 +355,27 @@ def shown_errors():
     """Show the core's errors as a message in the page, never as a traceback."""
     try:
         yield
+    except DatabaseUnavailable:
+        _say_unavailable()
     except ConflictError as exc:
         st.error(t("error.conflict", message=error_text(exc)))
     except BidkitError as exc:
         st.error(t("error.prefix", message=error_text(exc)))
+
+
+@contextmanager
+def unavailable_shown():
+    """A database gone (restarting, unreachable) anywhere in a page: said, with a retry, never a
+    traceback. app.py runs every page inside it; nothing of the failed write was recorded."""
+    try:
+        yield
+    except DatabaseUnavailable:
+        _say_unavailable()
+        st.button(t("store.retry"), key="store:retry")  # a click reruns the page
+
+
+def _say_unavailable() -> None:
+    st.error(t("err.db-unavailable"), icon=":material/cloud_off:")
 
 
 def project_root() -> Path:

@@ -10,16 +10,17 @@ from __future__ import annotations
 
 import os
 import re
-from typing import Sequence
+from typing import NamedTuple, Sequence
 
 from bidkit.extract.blocks import Block, text_blocks
 from bidkit.extract.normalise import normalise
 from bidkit.extract.outline import NUMBERING_RE
 from bidkit.extract.read import read_tender
+from bidkit.extract.score_rules import extract_scoring
 from bidkit.extract.walk import _collector_paused, extract_blocks
 from bidkit.model import (
     MAX_FORM_CHOICES, MAX_FORM_COLUMNS, MAX_FORM_HEADER_CHARS, MAX_FORM_TITLE_CHARS, MAX_FORMS, MAX_LETTER_CHARS,
-    FormColumn, Requirement, TenderForm)
+    MAX_SCORING_RULES, FormColumn, Requirement, ScoringRule, TenderForm)
 
 # What each column of a tender's form holds, by the words of its header: the first pattern that
 # matches names the field (see compose.py for what each field is filled with). None: a column we
@@ -63,24 +64,41 @@ _LETTER_END_RE = re.compile(r"年\s*月\s*日|日期\s*[：:]")
 MAX_LETTER_LINES = 40   # a letter's body is read at most this far below its title
 
 
-def extract_file_forms(path: str | os.PathLike) -> tuple[list[Requirement], list[TenderForm]]:
-    """The requirements of a tender file and the forms it prescribes, from one reading."""
+class Extraction(NamedTuple):
+    """What one reading of a tender gives: its requirements, the forms it prescribes and the
+    after-sales rows of its scoring table (at most MAX_SCORING_RULES, in document order)."""
+
+    requirements: list[Requirement]
+    forms: list[TenderForm]
+    scoring_rules: list[ScoringRule]
+
+
+def _extraction(blocks: Sequence[Block]) -> Extraction:
+    return Extraction(extract_blocks(blocks), find_forms(blocks), extract_scoring(blocks)[:MAX_SCORING_RULES])
+
+
+def extract_tender_file(path: str | os.PathLike) -> Extraction:
+    """The requirements, forms and scoring rules of a tender file, from one reading."""
     with _collector_paused():
-        blocks = read_tender(path)
-        return extract_blocks(blocks), find_forms(blocks)
+        return _extraction(read_tender(path))
 
 
-def extract_text_forms(text: str) -> tuple[list[Requirement], list[TenderForm]]:
+def extract_tender_text(text: str) -> Extraction:
     """The same for a pasted tender text (tables as | or tab separated lines)."""
     with _collector_paused():
-        blocks = text_blocks(text.splitlines())
-        return extract_blocks(blocks), find_forms(blocks)
+        return _extraction(text_blocks(text.splitlines()))
 
 
 def forms_json(forms: Sequence[TenderForm]) -> list[dict]:
     """The forms as `bidkit extract` prints them beside the requirements: only the fields set."""
     return [{"kind": f.kind, "title": f.title, **f.model_dump(exclude_defaults=True, exclude={"kind", "title"})}
             for f in forms]
+
+
+def scoring_json(rules: Sequence[ScoringRule]) -> list[dict]:
+    """The scoring rules as `bidkit extract` prints them after the forms: only the fields set."""
+    return [{"kind": r.kind, "metric": r.metric, "max_points": r.max_points,
+             **r.model_dump(exclude_defaults=True, exclude={"kind", "metric", "max_points"})} for r in rules]
 
 
 def find_forms(blocks: Sequence[Block]) -> list[TenderForm]:

@@ -200,7 +200,11 @@ def _encode(root: Path, files: dict[str, _Parsed]) -> bytes:
 
 
 def _parse_to_cache(root: Path, rel: str, stamp: tuple[int, int, int, int]) -> _Parsed:
-    result, issues = _parse_file(root, rel)
+    return parsed_of(rel, stamp, *_parse_file(root, rel))
+
+
+def parsed_of(rel: str, stamp: tuple[int, int, int, int], result: Any, issues: list[LibraryIssue]) -> _Parsed:
+    """A file's parse (files.parse_text) as load._assemble takes it."""
     if isinstance(result, Category):
         kind, key = "category", (rel.split("/")[0],)
     elif isinstance(result, ClauseVersion):

@@ -82,7 +82,6 @@ def _parse_category(rel: str, text: str):
 def _parse_file(root: Path, rel: str) -> tuple[Any, list[LibraryIssue]]:
     """Parse one library file by what its path says it is; whatever goes wrong is an issue of this
     file, so the rest of the library loads."""
-    parts = rel.split("/")
     try:
         # (a FIFO or a huge file dropped into a shared library must neither hang nor swamp a load)
         text = read_user_file(os.path.join(root, rel), MAX_FILE_BYTES, LibraryError).decode("utf-8")
@@ -90,6 +89,13 @@ def _parse_file(root: Path, rel: str) -> tuple[Any, list[LibraryIssue]]:
         return None, [LibraryIssue(rel, None, "is not UTF-8 text")]
     except LibraryError as exc:
         return None, [LibraryIssue(rel, None, exc.message)]
+    return parse_text(rel, text)
+
+
+def parse_text(rel: str, text: str) -> tuple[Any, list[LibraryIssue]]:
+    """Parse the text of the library file at `rel` (a folder's, or a database row's under the path
+    it is exported to) by what that path says it is."""
+    parts = rel.split("/")
     try:
         if len(parts) == 2 and parts[1] in ("_category.yaml", "_category.yml"):
             return _parse_category(rel, text)

@@ -48,9 +48,13 @@ def _refuse_id_elsewhere(root: Path, category: str, clause_id: str) -> None:
         for other in entries:
             if (other.name != category and other.name[0] != "." and other.is_dir(follow_symlinks=False)
                     and _versions_on_disk(Path(other.path) / clause_id)):
-                raise LibraryError(f"{clause_id!r} is already the id of a clause in category {other.name!r}; "
-                                   "ids are unique across the library: choose another id",
-                                   field="id", code="library-id-taken", id=clause_id, category=other.name)
+                raise id_taken(clause_id, other.name)
+
+
+def id_taken(clause_id: str, category: str) -> LibraryError:
+    return LibraryError(f"{clause_id!r} is already the id of a clause in category {category!r}; "
+                        "ids are unique across the library: choose another id",
+                        field="id", code="library-id-taken", id=clause_id, category=category)
 
 
 def new_version(root: str | Path, draft: NewVersion, author: str, note: str | None = None,
@@ -65,6 +69,19 @@ def new_version(root: str | Path, draft: NewVersion, author: str, note: str | No
     if draft.based_on != latest:
         raise _conflict(root, draft, latest)
     number = latest + 1
+    version, data = prepare_version(draft, number, author, note, now)
+    try:
+        with locked(root):  # the id check and the create as one step, against a racing new clause
+            _refuse_id_elsewhere(root, draft.category, draft.id)
+            create_exclusive(folder / f"v{number}.yaml", data)
+    except ConflictError:
+        raise _conflict(root, draft, number) from None
+    return version
+
+
+def prepare_version(draft: NewVersion, number: int, author: str, note: str | None = None,
+                    now: datetime | None = None) -> tuple[ClauseVersion, bytes]:
+    """Version `number` of the draft and its file's bytes; LibraryError for what no version may hold."""
     version = ClauseVersion(
         id=draft.id, version=number, category=draft.category, title=draft.title,
         author=author, created=now or datetime.now(timezone.utc).astimezone(),
@@ -82,24 +99,23 @@ def new_version(root: str | Path, draft: NewVersion, author: str, note: str | No
         p = problems[0]
         raise LibraryError(p.message, file=rel, line=_template_line(data.decode("utf-8"), p), field=p.field,
                            code=p.code, **p.values)
-    try:
-        with locked(root):  # the id check and the create as one step, against a racing new clause
-            _refuse_id_elsewhere(root, draft.category, draft.id)
-            create_exclusive(folder / f"v{number}.yaml", data)
-    except ConflictError:
-        raise _conflict(root, draft, number) from None
-    return version
+    return version, data
 
 
 def _conflict(root: Path, draft: NewVersion, latest: int) -> ConflictError:
+    saved = _version_on_disk(root, draft.category, draft.id, latest) if latest >= draft.based_on else None
+    return conflict_error(draft, latest, saved)
+
+
+def conflict_error(draft: NewVersion, latest: int, saved: ClauseVersion | None) -> ConflictError:
     """The refusal of an edit based on a version that is no longer the latest, with who saved the
-    latest and when as values (a page words them in its language and its date format)."""
+    latest (`saved`, as stored now) and when as values (a page words them in its language and its
+    date format)."""
     clause_id, based_on = draft.id, draft.based_on
     if latest < based_on:
         return ConflictError(f"{clause_id}: you based your edit on v{based_on}, but the latest version is v{latest}",
                              field="based_on", code="edit-based-on-missing", id=clause_id, based_on=based_on,
                              latest=latest)
-    saved = _version_on_disk(root, draft.category, clause_id, latest)
     if saved is None:  # (unreadable: the refusal stands without who and when)
         return ConflictError(f"{clause_id}: v{latest} was saved after the v{based_on} you edited; nothing was "
                              f"overwritten, redo your change on top of v{latest}", field="based_on",
@@ -150,32 +166,44 @@ def record_review(root: str | Path, lib: Library, clause_id: str, version: int, 
     """
     entry = lib.clause(clause_id)
     lib.version(clause_id, version)
-    if not reviewer.strip():
-        raise LibraryError("a review needs the reviewer's name", field="reviewer")
     root = Path(root)
     folder = _clause_dir(root, entry.category, clause_id)
     with locked(folder):
-        on_disk = _version_on_disk(root, entry.category, clause_id, version)
-        if on_disk is None or (seen_digest is not None and version_digest(on_disk) != seen_digest):
-            raise ConflictError(f"{clause_id} v{version} is no longer the text you read (its file changed "
-                                "or is gone); nothing was recorded: read it again, then review it",
-                                field="version", code="review-stale", id=clause_id, version=version)
-        if event == "approved" and not one_person_team and authored_by(on_disk, [reviewer, *also_known_as]):
-            raise LibraryError(f"{clause_id} v{version} was written by {on_disk.author}, who may not approve it: "
-                               "another reviewer approves it (four-eyes), unless the settings say "
-                               "one_person_team: true", field="reviewer", code="review-own-version",
-                               id=clause_id, version=version, author=on_disk.author)
-        status = status_of(_events_on_disk(folder, version))
-        if status == "retired":
-            raise ConflictError(f"{clause_id} v{version} is retired; make a new version instead", field="event",
-                                code="review-retired", id=clause_id, title=on_disk.title, version=version)
-        if event == "approved" and status == "approved":
-            raise ConflictError(f"{clause_id} v{version} is already approved", field="event",
-                                code="review-already-approved", id=clause_id, title=on_disk.title, version=version)
-        review = Review(id=clause_id, version=version, event=event, reviewer=reviewer.strip(),
-                        at=now or datetime.now(timezone.utc).astimezone(), comment=comment, verified=verified)
+        review = decide_review(_version_on_disk(root, entry.category, clause_id, version),
+                               _events_on_disk(folder, version), clause_id, version, event, reviewer, comment, now,
+                               verified=verified, seen_digest=seen_digest, also_known_as=also_known_as,
+                               one_person_team=one_person_team)
         create_exclusive(folder / f"v{version}.{event}.yaml", yamlio.dump(review.model_dump(mode="json")))
     return review
+
+
+def decide_review(on_disk: ClauseVersion | None, events: Iterable[str], clause_id: str, version: int, event: str,
+                  reviewer: str, comment: str = "", now: datetime | None = None, *, verified: bool = False,
+                  seen_digest: str | None = None, also_known_as: Iterable[str] = (),
+                  one_person_team: bool = False) -> Review:
+    """The review to record of a version as it is stored now (`on_disk`, None when gone) with the
+    kinds of review events it has now; a refusal as record_review words it. The caller holds the
+    version still (a lock, a row lock) from reading both until the review is recorded."""
+    if not reviewer.strip():
+        raise LibraryError("a review needs the reviewer's name", field="reviewer")
+    if on_disk is None or (seen_digest is not None and version_digest(on_disk) != seen_digest):
+        raise ConflictError(f"{clause_id} v{version} is no longer the text you read (its file changed "
+                            "or is gone); nothing was recorded: read it again, then review it",
+                            field="version", code="review-stale", id=clause_id, version=version)
+    if event == "approved" and not one_person_team and authored_by(on_disk, [reviewer, *also_known_as]):
+        raise LibraryError(f"{clause_id} v{version} was written by {on_disk.author}, who may not approve it: "
+                           "another reviewer approves it (four-eyes), unless the settings say "
+                           "one_person_team: true", field="reviewer", code="review-own-version",
+                           id=clause_id, version=version, author=on_disk.author)
+    status = status_of(events)
+    if status == "retired":
+        raise ConflictError(f"{clause_id} v{version} is retired; make a new version instead", field="event",
+                            code="review-retired", id=clause_id, title=on_disk.title, version=version)
+    if event == "approved" and status == "approved":
+        raise ConflictError(f"{clause_id} v{version} is already approved", field="event",
+                            code="review-already-approved", id=clause_id, title=on_disk.title, version=version)
+    return Review(id=clause_id, version=version, event=event, reviewer=reviewer.strip(),
+                  at=now or datetime.now(timezone.utc).astimezone(), comment=comment, verified=verified)
 
 
 def read_new_version(path: str | Path) -> NewVersion:

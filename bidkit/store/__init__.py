@@ -1,1 +1,36 @@
-"""Storage in PostgreSQL for a team: the schema and its migrations (pg_schema), connecting (pg_connect)."""
+"""Where bidkit keeps its data: the Store seam (base), the folders of one machine (folders), or a
+team's PostgreSQL (pg_store, with its schema and migrations in pg_schema and connecting in pg_connect).
+
+open_store decides which from the configuration alone, so a folder store never imports psycopg.
+"""
+from __future__ import annotations
+
+import os
+
+from bidkit.settings import Settings, load_settings, settings_path
+from bidkit.store.base import Store
+from bidkit.store.folders import FolderStore
+from bidkit.workspace import Folders
+
+URL_VARIABLE = "BIDKIT_DATABASE_URL"
+
+
+def configured_url(settings: Settings | None = None) -> tuple[str, str] | None:
+    """(the database URL, where it was given), or None when bidkit runs on folders."""
+    if os.environ.get(URL_VARIABLE):
+        return os.environ[URL_VARIABLE], URL_VARIABLE
+    settings = settings or load_settings()
+    if settings.database_url:
+        return settings.database_url, f"{settings_path().name}: database_url"
+    return None
+
+
+def open_store(settings: Settings | None = None, folders: Folders | None = None) -> Store:
+    """The team's database when one is configured ($BIDKIT_DATABASE_URL, else the settings'
+    database_url); otherwise the folders (`folders`, else those of the environment)."""
+    configured = configured_url(settings)
+    if configured is None:
+        return FolderStore(folders or Folders.from_env())
+    from bidkit.store.pg_store import PgStore
+
+    return PgStore(*configured)

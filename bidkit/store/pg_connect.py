@@ -7,7 +7,6 @@ on the client side; the server's words follow its lc_messages, English unless se
 """
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -17,9 +16,9 @@ import psycopg
 from psycopg_pool import ConnectionPool, PoolTimeout
 
 from bidkit.errors import DatabaseError, DatabaseUnavailable
-from bidkit.settings import Settings, load_settings, settings_path
+# (configured_url is in bidkit.store: it decides on a folder store without importing psycopg)
+from bidkit.store import URL_VARIABLE
 
-URL_VARIABLE = "BIDKIT_DATABASE_URL"
 CONNECT_TIMEOUT_SECONDS = 5
 # how long a page waits for a free connection before it says the database is unavailable
 POOL_WAIT_SECONDS = 10
@@ -29,16 +28,6 @@ SCHEMES = ("postgresql", "postgres")
 _AUTH = re.compile(r"password authentication failed|role \"[^\"]*\" does not exist|no password supplied|"
                    r"pg_hba\.conf|authentication failed", re.IGNORECASE)
 _NO_DATABASE = re.compile(r"database \"[^\"]*\" does not exist", re.IGNORECASE)
-
-
-def configured_url(settings: Settings | None = None) -> tuple[str, str] | None:
-    """(the database URL, where it was given), or None when bidkit runs on folders."""
-    if os.environ.get(URL_VARIABLE):
-        return os.environ[URL_VARIABLE], URL_VARIABLE
-    settings = settings or load_settings()
-    if settings.database_url:
-        return settings.database_url, f"{settings_path().name}: database_url"
-    return None
 
 
 def mask(url: str) -> str:

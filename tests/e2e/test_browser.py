@@ -599,3 +599,43 @@ def test_reload_restores_the_bid(page: Page, app_folders: dict[str, Path], artif
     expect(main(page).get_by_role("button", name="撤销：恢复未保存的投标")).to_be_visible()
     no_exception(page)
     shot(page, artifacts, "31-compose-restored")
+
+
+SCORING_TENDER = PROJECT_ROOT / "tests" / "extract_passages" / "13.txt"
+DEVIATION_FORM = "\n第四部分 投标文件格式\n一、售后服务偏离表\n| 序号 | 条目号 | 招标要求 | 投标响应 | 偏离情况 | 说明 |\n| 1 | | | | | |\n"
+
+
+def test_score_estimate_and_earn_the_maximum(page: Page, artifacts: Path) -> None:
+    """The tender's scoring rubric and its deviation form are kept by the extraction; on Compose,
+    评分自查 scores the demo bid (3 of 7: its 30-minute response earns nothing, the staff row has no
+    base in this tender) and 争取满分, once confirmed, sets the response time to 5 minutes: 5 of 7,
+    the change listed with its own 撤销."""
+    settle(page)
+    go_to(page, "招标要求", "招标要求")
+    text_area = main(page).get_by_label("粘贴招标文件文字")
+    text_area.fill(SCORING_TENDER.read_text(encoding="utf-8") + DEVIATION_FORM)
+    text_area.press("Control+Enter")
+    settle(page)
+    main(page).get_by_role("button", name="提取要求").click()
+    settle(page)
+    confirm_replace(page)
+    expect(main(page).get_by_text("评分标准中的售后评分项（3 项）")).to_be_visible(timeout=TIMEOUT)
+    expect(main(page).get_by_text("招标文件规定的格式（1 个）")).to_be_visible()
+    no_exception(page)
+    shot(page, artifacts, "40-tender-rules-forms")
+
+    go_to(page, "编写", "编写售后服务方案")
+    open_tab(page, "评分自查")
+    expect(main(page).get_by_text("预计得分 3 / 满分 7，可再得 2")).to_be_visible(timeout=TIMEOUT)
+    main(page).get_by_role("button", name="争取满分").click()
+    settle(page)
+    dialog = page.get_by_role("dialog")
+    expect(dialog.get_by_text("响应时间：30分钟 → 5分钟（+2分）")).to_be_visible(timeout=TIMEOUT)
+    expect(dialog.get_by_text("预计得分 3 → 5 / 满分 7")).to_be_visible()
+    dialog.get_by_role("button", name="修改", exact=True).click()
+    settle(page)
+    expect(alerts(page, "Success").filter(has_text="已修改 1 项，预计得分 5 / 满分 7")).to_be_visible(timeout=TIMEOUT)
+    expect(main(page).get_by_text("预计得分 5 / 满分 7，可再得 0")).to_be_visible()
+    expect(main(page).get_by_role("button", name="撤销", exact=True)).to_be_visible()
+    no_exception(page)
+    shot(page, artifacts, "41-compose-score-earned")
