@@ -67,12 +67,9 @@ def folders(app_env: Path) -> Path:
     return app_env
 
 
-# The clause edit form (ui/clause_editor.py, being rewritten in issue 12 point 13) still shows the
-# parameters' names, "投标人名称（bidder）", and "Streamlit" in its insert help.
-_FORM = "the clause edit form's parameter names and insert help (ui/clause_editor.py, pform.* messages)"
 
 
-@pytest.mark.parametrize("page", ["compose", "tender", pytest.param("library", marks=pytest.mark.xfail(reason=_FORM)),
+@pytest.mark.parametrize("page", ["compose", "tender", "library",
                                   "templates"])
 def test_each_page_in_chinese_has_no_english(page):
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)

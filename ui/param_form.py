@@ -219,7 +219,7 @@ def field_inserter(prefix: str, rows: list[ParamRow]) -> None:
         for name, label in names.items())))
     pick, plain, number = st.columns([4, 2, 2], vertical_alignment="bottom")
     chosen = pick.selectbox(t("pform.field"), list(names), key=f"{prefix}:insert_field",
-                            format_func=lambda n: f"{names.get(n, n)}（{n}）", help=t("pform.insert_help"))
+                            format_func=lambda n: f"{names.get(n, n)}（{{{{ {n} }}}}）", help=t("pform.insert_help"))
     plain.button(t("pform.insert"), key=f"{prefix}:insert", on_click=_insert, args=(prefix, False),
                  disabled=chosen is None)
     number.button(t("pform.insert_number"), key=f"{prefix}:insert_number", on_click=_insert,
