@@ -80,3 +80,21 @@ def test_rotated_page_turns_the_boxes(tender: Path, tmp_path: Path, rotation: in
         # pdfium may list the characters of a turned page in another order
         assert sorted((ch, *(round(v, 2) for v in TURNED[rotation](w, h, *box))) for ch, *box in chars) \
             == sorted((ch, *(round(v, 2) for v in box)) for ch, *box in tchars)
+
+
+def test_a_page_asked_for_tables_is_grouped_once_around_them(tender: Path, monkeypatch) -> None:
+    from bidkit.extract import pdf_geometry
+
+    whole = []
+    real = pdf_geometry.group_lines
+    monkeypatch.setattr(pdf_geometry, "group_lines", lambda chars: whole.append(chars) or real(chars))
+    with closing(iter_pages(tender)) as pages:
+        for page in pages:
+            whole.clear()
+            lines = pdf_geometry.page_lines(page, look_for_tables=True)
+            if any(ln.table for ln in lines):
+                # the rest of the page, the table's cells: never all of the page's characters first
+                assert all(chars is not page.chars for chars in whole)
+                assert len(whole) > 1
+                return
+    pytest.fail("the tender has no table")

@@ -280,12 +280,14 @@ def _join(a: str, b: str, new_item: bool = False) -> str:
 def page_lines(page: PageData, look_for_tables: bool = False) -> list[Line]:
     """The page's lines top to bottom; table rows become `| a | b |` lines. Rules are only read
     for pages whose text has column gaps or when asked (reading path objects costs time)."""
-    lines = group_lines(page.chars)
-    if not look_for_tables and not any(ln.wide_gap for ln in lines):
-        return lines
+    lines: list[Line] | None = None     # asked to look: a page with tables is grouped around them
+    if not look_for_tables:
+        lines = group_lines(page.chars)
+        if not any(ln.wide_gap for ln in lines):
+            return lines
     tables = find_tables(page.rules())
     if not tables:
-        return lines
+        return lines if lines is not None else group_lines(page.chars)
     rest = page.chars
     rows: list[Line] = []
     for k, t in enumerate(tables, 1):

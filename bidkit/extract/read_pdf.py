@@ -262,10 +262,12 @@ def _page_chars(tp, text: str, left, bottom, right, top, rotation) -> list[Char]
 
 @lru_cache(maxsize=1)
 def _loose_char_box() -> Callable[[int, int, int], int]:
-    """FPDFText_GetLooseCharBox(text page, index, FS_RECTF*) taking plain ints."""
+    """FPDFText_GetLooseCharBox(text page, index, FS_RECTF*) taking plain ints. It keeps the GIL
+    (PYFUNCTYPE): the call is shorter than giving the GIL up and taking it back, thousands of
+    times a page."""
     import pypdfium2.raw as raw
 
-    proto = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.c_int, ctypes.c_void_p)
+    proto = ctypes.PYFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.c_int, ctypes.c_void_p)
     return proto(ctypes.cast(raw.FPDFText_GetLooseCharBox, ctypes.c_void_p).value)
 
 
