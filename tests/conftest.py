@@ -5,6 +5,8 @@ import atexit
 import functools
 import hashlib
 import io
+import itertools
+import os
 import shutil
 import subprocess
 import tarfile
@@ -145,3 +147,17 @@ def pg_server():
 def pg_url(pg_server) -> str:
     """A URL of the test server's `postgres` database, for the role `bidkit` (password auth, CREATEDB)."""
     return pg_server.url()
+
+
+_database_names = itertools.count()
+
+
+@pytest.fixture
+def db_url(pg_server, pg_url) -> str:
+    """A new empty database owned by the test role, for this test alone."""
+    import psycopg
+
+    name = f"t{os.getpid()}_{next(_database_names)}"
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        conn.execute(f"CREATE DATABASE {name}")
+    return pg_server.url(name)

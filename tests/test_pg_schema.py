@@ -2,7 +2,6 @@
 (tests/pg_server.py; skipped with one line where PostgreSQL is not installed)."""
 from __future__ import annotations
 
-import itertools
 import json
 import os
 import signal
@@ -23,16 +22,6 @@ from tests.conftest import ROOT
 from ui.messages import MESSAGES
 
 NEEDED = pg_schema.CODE_VERSION
-_names = itertools.count()
-
-
-@pytest.fixture
-def db_url(pg_server, pg_url) -> str:
-    """A new empty database owned by the test role, for this test alone."""
-    name = f"t{os.getpid()}_{next(_names)}"
-    with psycopg.connect(pg_url, autocommit=True) as conn:
-        conn.execute(f"CREATE DATABASE {name}")
-    return pg_server.url(name)
 
 
 def upgraded(url: str, target: int = NEEDED) -> psycopg.Connection:

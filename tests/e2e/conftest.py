@@ -7,6 +7,7 @@ so a test never reads what the app last did to the working folders, nor writes i
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -65,8 +66,7 @@ def pytest_runtest_makereport(item, call):
     return report
 
 
-@pytest.fixture
-def app_folders(tmp_path: Path) -> dict[str, Path]:
+def copy_folders(tmp_path: Path) -> dict[str, Path]:
     """Copies of the committed starter templates and clause library (never the working folders,
     which the app changes when it runs on them), and an empty workspace."""
     folders = {"workspace": tmp_path / "workspace", "templates": tmp_path / "templates",
@@ -78,8 +78,14 @@ def app_folders(tmp_path: Path) -> dict[str, Path]:
 
 
 @pytest.fixture
-def app_url(request, tmp_path: Path, app_folders: dict[str, Path]):
-    """Start `streamlit run app.py` on a free port; yields its base URL; stops it afterwards."""
+def app_folders(tmp_path: Path) -> dict[str, Path]:
+    return copy_folders(tmp_path)
+
+
+@contextlib.contextmanager
+def running_app(request, tmp_path: Path, app_folders: dict[str, Path]):
+    """`streamlit run app.py` on a free port, on `app_folders`: yields its base URL, stops it
+    afterwards and prints its log when the test failed."""
     port = _free_port()
     log_path = tmp_path / "streamlit.log"
     env = {**os.environ, "BIDKIT_WORKSPACE": str(app_folders["workspace"]),
@@ -107,6 +113,12 @@ def app_url(request, tmp_path: Path, app_folders: dict[str, Path]):
         report = getattr(request.node, "rep_call", None)
         if report is not None and report.failed:
             print(f"\n----- streamlit log ({log_path}) -----\n{log_path.read_text(errors='replace')}")
+
+
+@pytest.fixture
+def app_url(request, tmp_path: Path, app_folders: dict[str, Path]):
+    with running_app(request, tmp_path, app_folders) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
