@@ -10,7 +10,7 @@ PORT ?= 8501
 HOST ?= 127.0.0.1
 BID ?= examples/demo-bid.yaml
 
-.PHONY: setup run test bench eval preview house-style clean
+.PHONY: setup run test bench pg-load eval preview house-style clean
 
 setup: $(STAMP)
 
@@ -27,6 +27,10 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) -m bench.run
+
+# 16 writers and 16 readers on a throwaway PostgreSQL for 60 s: errors, lost writes, p95 latencies.
+pg-load: $(STAMP)
+	$(PY) -m bench.pg_load
 
 # Extraction accuracy on annotated tenders; EVAL="DIR ..." scores other folders.
 eval: $(STAMP)

@@ -300,6 +300,14 @@ def compose_rerun() -> dict:
     return {"name": "compose_rerun", "value": round(statistics.median(times), 3), "unit": "s", "target": 0.3}
 
 
+@benchmark
+def postgres() -> list[dict]:
+    """The PostgreSQL store's figures (bench/pg.py), on the library of library_load_cold."""
+    from bench import pg
+
+    return pg.benchmarks(big_library())
+
+
 def main() -> int:
     results = []
     print(f"{'benchmark':<24}{'value':>10}  {'unit':<6}{'target':>8}  ok")
@@ -310,8 +318,11 @@ def main() -> int:
                 print(f"{row['name']:<24}  skipped: {row['skipped']}")
                 continue
             higher = row.get("better") == "higher"
-            ok = row["value"] >= row["target"] if higher else row["value"] <= row["target"]
-            print(f"{row['name']:<24}{row['value']:>10}  {row['unit']:<6}{row['target']:>8}  {'yes' if ok else 'NO'}")
+            if row["target"] == "report":  # a figure to record, with no bar to pass
+                ok = "-"
+            else:
+                ok = "yes" if (row["value"] >= row["target"] if higher else row["value"] <= row["target"]) else "NO"
+            print(f"{row['name']:<24}{row['value']:>10}  {row['unit']:<6}{row['target']:>8}  {ok}")
             results.append(row)
     (HERE / "results.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     return 0
