@@ -31,9 +31,12 @@ class Suggestion:
     label: str = ""
     value: str = ""
     gain: float = 0
-    allowed: bool = True
     bound: str = ""  # the parameter's limit the value breaks (5年), with `bound_kind` min or max
     bound_kind: str = ""
+
+    @property
+    def allowed(self) -> bool:
+        return self.code != "not-allowed"
 
     def text(self) -> str:
         if self.code == "add-clause":
@@ -215,7 +218,7 @@ def _best_for(rule: ScoringRule, commitment: Commitment, spec, bid: Bid, earned:
         return Suggestion("set-value", commitment.clause_id, commitment.param, spec.label, allowed[0][2].format(),
                           -best[0])
     return Suggestion("not-allowed", commitment.clause_id, commitment.param, spec.label, best[2].format(),
-                      -best[0], allowed=False, **_bound(spec.out_of_bounds(best[2])))
+                      -best[0], **_bound(spec.out_of_bounds(best[2])))
 
 
 def _bound(problem) -> dict:
