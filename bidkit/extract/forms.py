@@ -12,12 +12,12 @@ import os
 import re
 from typing import NamedTuple, Sequence
 
-from bidkit.extract.blocks import Block, text_blocks
+from bidkit.extract.blocks import Block
 from bidkit.extract.normalise import normalise
 from bidkit.extract.outline import NUMBERING_RE
 from bidkit.extract.read import read_tender
 from bidkit.extract.score_rules import extract_scoring
-from bidkit.extract.walk import _collector_paused, extract_blocks
+from bidkit.extract.walk import collector_paused, extract_blocks, tender_text_blocks
 from bidkit.model import (
     MAX_FORM_CHOICES, MAX_FORM_COLUMNS, MAX_FORM_HEADER_CHARS, MAX_FORM_TITLE_CHARS, MAX_FORMS, MAX_LETTER_CHARS,
     MAX_SCORING_RULES, FormColumn, Requirement, ScoringRule, TenderForm)
@@ -79,14 +79,14 @@ def _extraction(blocks: Sequence[Block]) -> Extraction:
 
 def extract_tender_file(path: str | os.PathLike) -> Extraction:
     """The requirements, forms and scoring rules of a tender file, from one reading."""
-    with _collector_paused():
+    with collector_paused():
         return _extraction(read_tender(path))
 
 
 def extract_tender_text(text: str) -> Extraction:
     """The same for a pasted tender text (tables as | or tab separated lines)."""
-    with _collector_paused():
-        return _extraction(text_blocks(text.splitlines()))
+    with collector_paused():
+        return _extraction(tender_text_blocks(text))
 
 
 def forms_json(forms: Sequence[TenderForm]) -> list[dict]:

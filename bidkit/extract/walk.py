@@ -26,22 +26,27 @@ from bidkit.extract.vocabulary import DIGIT_RE
 from bidkit.model import Requirement
 
 
-def extract_text(text: str) -> list[Requirement]:
-    """The requirements of a tender given as text (tables as | or tab separated lines)."""
+def tender_text_blocks(text: str) -> list[Block]:
+    """The blocks of a tender given as text (tables as | or tab separated lines)."""
     if not isinstance(text, str):
         raise ExtractError("the tender text must be a string")
-    with _collector_paused():
-        return extract_blocks(text_blocks(text.splitlines()))
+    return text_blocks(text.splitlines())
+
+
+def extract_text(text: str) -> list[Requirement]:
+    """The requirements of a tender given as text (tables as | or tab separated lines)."""
+    with collector_paused():
+        return extract_blocks(tender_text_blocks(text))
 
 
 def extract_file(path: str | os.PathLike) -> list[Requirement]:
     """The requirements of a .txt / .md / .docx / .pdf tender file."""
-    with _collector_paused():
+    with collector_paused():
         return extract_blocks(read_tender(path))
 
 
 @contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
+def collector_paused() -> Iterator[None]:
     """Python's cycle collector paused while a tender is read: reading allocates hundreds of
     thousands of small tuples (a PDF's character boxes, keywords, candidates) that live until
     the end, and the collector would walk them again and again (10-15% of the time). What little
