@@ -60,7 +60,7 @@ class CheckResult:
                               "message": f.message} for f in self.findings]}
 
 
-def _comparable(offer, required) -> bool:
+def comparable(offer, required) -> bool:
     """Whether a commitment speaks to a requirement's dimension. Working days count with calendar
     time here, so 5个工作日 against 7天 reaches compare() and is reported as 需人工确认, while a
     training head-count never answers a training-days requirement."""
@@ -70,7 +70,7 @@ def _comparable(offer, required) -> bool:
                                             {offer.unit, required.unit} <= {"day", "workday", "hour", "minute", "week"})
 
 
-def _judge(req: Requirement, commitment: Commitment, bid: Bid) -> tuple[str, str]:
+def judge(req: Requirement, commitment: Commitment, bid: Bid) -> tuple[str, str]:
     """(status, reason) for one commitment against one requirement."""
     value = commitment.value
     if req.op == "present":
@@ -121,7 +121,7 @@ def requirement_finding(req: Requirement, commitments: list[Commitment], bid: Bi
     unanswered = "所选条款均未响应该要求"
     if req.op != "present":
         required = req.quantity()
-        fitting = [c for c in candidates if _comparable(c.value, required)]
+        fitting = [c for c in candidates if comparable(c.value, required)]
         if candidates and not fitting:
             # 备品备件供应不少于8年 against a 12-hour parts delivery: another dimension answers
             # nothing, and the reason names both quantities as they are.
@@ -132,7 +132,7 @@ def requirement_finding(req: Requirement, commitments: list[Commitment], bid: Bi
         note = unanswered + ("；★实质性要求未响应将导致废标" if req.mandatory else "")
         return Finding(kind="requirement", requirement=req, status="未响应", blocking=req.mandatory,
                        message=note, note=note)
-    judged = sorted(((*_judge(req, c, bid), c) for c in candidates), key=lambda j: STATUS_RANK[j[0]])
+    judged = sorted(((*judge(req, c, bid), c) for c in candidates), key=lambda j: STATUS_RANK[j[0]])
     status, reason, commitment = judged[0]
     blocking = req.mandatory and status == "负偏离"
     if blocking:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from bidkit.check import _comparable, _judge, clauses_for
+from bidkit.check import comparable, judge, clauses_for
 from bidkit.commitments import Commitment, ResolvedClause, format_value, resolve
 from bidkit.library import Library
 from bidkit.model import Bid, Requirement, ScoringRule
@@ -148,7 +148,7 @@ def points(rule: ScoringRule, value, bid: Bid, commitment: Commitment | None = N
         if commitment is None:
             return None
         req = Requirement(metric=rule.metric, op="present", text=rule.text)
-        status, _reason = _judge(req, commitment, bid)
+        status, _reason = judge(req, commitment, bid)
         return rule.max_points if status in ("无偏离", "正偏离") else 0.0
     if not isinstance(value, Quantity):
         return None
@@ -156,7 +156,7 @@ def points(rule: ScoringRule, value, bid: Bid, commitment: Commitment | None = N
         earned, compared = 0.0, False
         for tier in rule.tiers:
             threshold = tier.quantity()
-            if not _comparable(value, threshold):
+            if not comparable(value, threshold):
                 continue
             verdict = compare(value, threshold, tier.op[0] + "=")
             if verdict == Verdict.UNDETERMINED:
