@@ -132,7 +132,7 @@ class VersionDiff:
             return "".join(out).replace("\n", "<br>")
         params = "".join(f"<li>{escape(p.message)}</li>" for p in self.params) or "<li>参数无变化</li>"
         return (f'<style>{DIFF_CSS}</style><div class="bidkit-diff">'
-                f"<h4>{escape(self.clause_id)} v{self.old.version} → v{self.new.version}"
+                f"<h4>“{escape(self.new.title)}” v{self.old.version} → v{self.new.version}"
                 f"{' · ' + escape(self.new.note) if self.new.note else ''}</h4>"
                 f'<table><thead><tr><th>v{self.old.version} · {escape(self.old.title)}</th>'
                 f"<th>v{self.new.version} · {escape(self.new.title)}</th></tr></thead>"

@@ -63,6 +63,8 @@ def test_html_is_side_by_side_and_escaped():
     html = d.to_html()
     assert "<del>到货</del>" in html and "<ins>验收合格</ins>" in html
     assert "&lt;承诺&gt;" in html and "<承诺>" not in html
+    # the page shows the clause by its title, never its id
+    assert f"“{d.new.title}” v1 → v2" in html and d.clause_id not in html
 
 
 def test_redline_has_tracked_changes():
