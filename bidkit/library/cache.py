@@ -24,7 +24,7 @@ from functools import partial
 from itertools import accumulate, repeat
 from operator import itemgetter
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, Callable, NamedTuple
 
 import jinja2
 import pydantic
@@ -32,7 +32,7 @@ import yaml
 
 import bidkit
 from bidkit.library.entries import LibraryIssue
-from bidkit.library.files import _parse_file
+from bidkit.library.files import _parse_file, parse_text
 from bidkit.model import Category, ClauseVersion, Review
 from bidkit.storage import write_atomic
 
@@ -203,6 +203,15 @@ def _parse_to_cache(root: Path, rel: str, stamp: tuple[int, int, int, int]) -> _
     return parsed_of(rel, stamp, *_parse_file(root, rel))
 
 
+# A database row has no file stamp: its parse is kept by its text instead (see PgStore.load_library).
+NO_STAMP = (0, 0, 0, 0)
+
+
+def parse_stored_text(rel: str, text: str) -> _Parsed:
+    """The parse of a library text a database row holds under the path a folder keeps it at."""
+    return parsed_of(rel, NO_STAMP, *parse_text(rel, text))
+
+
 def parsed_of(rel: str, stamp: tuple[int, int, int, int], result: Any, issues: list[LibraryIssue]) -> _Parsed:
     """A file's parse (files.parse_text) as load._assemble takes it."""
     if isinstance(result, Category):
@@ -224,15 +233,15 @@ def parsed_of(rel: str, stamp: tuple[int, int, int, int], result: Any, issues: l
     return _Parsed(stamp, kind, key, data, tuple((i.file, i.line, i.message) for i in issues))
 
 
-def _parse_batch(root: Path, batch: list[tuple[str, tuple[int, int, int, int]]]) -> list[_Parsed]:
-    return [_parse_to_cache(root, rel, stamp) for rel, stamp in batch]
+def _parse_batch(parse_one: Callable[..., _Parsed], batch: list[tuple]) -> list[_Parsed]:
+    return [parse_one(*item) for item in batch]
 
 
-def _parse_batch_marshalled(root: Path, batch: list[tuple[str, tuple[int, int, int, int]]]) -> bytes:
+def _parse_batch_marshalled(parse_one: Callable[..., _Parsed], batch: list[tuple]) -> bytes:
     """A worker's batch as one marshal blob of plain tuples: sending thousands of named tuples
     back through pickle cost the parent a third of what the workers saved. (Only this process's
     own workers' output is ever unmarshalled, never a file.)"""
-    return marshal.dumps([tuple(p) for p in _parse_batch(root, batch)])
+    return marshal.dumps([tuple(p) for p in _parse_batch(parse_one, batch)])
 
 
 # A cold load of thousands of files is spread over the machine's cores; below this many files
@@ -240,15 +249,17 @@ def _parse_batch_marshalled(root: Path, batch: list[tuple[str, tuple[int, int, i
 PARALLEL_FROM = 400
 
 
-def _parse_all(root: Path, todo: list[tuple[str, tuple[int, int, int, int]]]) -> list[_Parsed]:
+def parse_all(parse_one: Callable[..., _Parsed], todo: list[tuple]) -> list[_Parsed]:
+    """parse_one(*item) of every item, in order: a folder's files ((rel, stamp), with parse_one
+    bound to its root) or a database's rows ((rel, text)), spread over worker processes when many."""
     workers = min(os.cpu_count() or 1, 8)
     if len(todo) < PARALLEL_FROM or workers < 2:
-        return _parse_batch(root, todo)
+        return _parse_batch(parse_one, todo)
     size = -(-len(todo) // (workers * 4))
     batches = [todo[i:i + size] for i in range(0, len(todo), size)]
     try:
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            blobs = pool.map(_parse_batch_marshalled, [root] * len(batches), batches)
+            blobs = pool.map(partial(_parse_batch_marshalled, parse_one), batches)
             return [_Parsed._make(row) for blob in blobs for row in marshal.loads(blob)]
     except (OSError, BrokenProcessPool):
-        return _parse_batch(root, todo)
+        return _parse_batch(parse_one, todo)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import os
 import time
+from functools import partial
 from pathlib import Path
 
 from bidkit.errors import LibraryError
-from bidkit.library.cache import _Parsed, _parse_all, _read_cache, _store, cache_file
+from bidkit.library.cache import _Parsed, _parse_to_cache, _read_cache, _store, cache_file, parse_all
 from bidkit.library.entries import ClauseEntry, Library, LibraryIssue
 from bidkit.library.files import _library_files
 
@@ -29,7 +30,7 @@ def load(root: str | Path, use_cache: bool = True) -> Library:
             files[rel] = hit
         else:
             todo.append((rel, stamp))
-    for (rel, _stamp), parsed in zip(todo, _parse_all(root, todo)):
+    for (rel, _stamp), parsed in zip(todo, parse_all(partial(_parse_to_cache, root), todo)):
         files[rel] = parsed
     if cache_path and (todo or len(files) != len(cached)):
         _store(cache_path, root, files, cached, walk_started_ns)

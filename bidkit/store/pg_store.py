@@ -19,7 +19,7 @@ import psycopg
 
 from bidkit import bidfile, storage, yamlio
 from bidkit.errors import BidError, LibraryError
-from bidkit.library.cache import _Parsed, parsed_of
+from bidkit.library.cache import _Parsed, parse_all, parse_stored_text
 from bidkit.library.entries import Library, LibraryIssue
 from bidkit.library.files import MAX_FILE_BYTES, _library_files, parse_text
 from bidkit.library.load import _assemble
@@ -33,8 +33,6 @@ from bidkit.workspace import Draft, file_stem
 
 _TABLES = {"bid": "bids", "template": "templates"}
 _MODELS = {"bid": Bid, "template": Template}
-# A row has no file stamp: its parse is kept by its text instead (see PgStore._parse).
-_NO_STAMP = (0, 0, 0, 0)
 
 # Every library text under the path a folder keeps it at, in one statement (one snapshot).
 _LIBRARY_ROWS = """
@@ -105,16 +103,12 @@ class PgStore:
             return dict(conn.execute(_LIBRARY_ROWS).fetchall())
 
     def load_library(self) -> Library:
-        kept = {}
-        for rel, text in self.library_texts().items():
-            hit = self._parsed.get(rel)
-            kept[rel] = hit if hit is not None and hit[0] == text else (text, self._parse(rel, text))
+        texts = self.library_texts()
+        kept = {rel: hit for rel, hit in self._parsed.items() if texts.get(rel) == hit[0]}
+        todo = [(rel, text) for rel, text in texts.items() if rel not in kept]
+        kept.update((rel, (text, parsed)) for (rel, text), parsed in zip(todo, parse_all(parse_stored_text, todo)))
         self._parsed = kept
         return _assemble(Path(self.describe()), {rel: parsed for rel, (_text, parsed) in kept.items()})
-
-    @staticmethod
-    def _parse(rel: str, text: str) -> _Parsed:
-        return parsed_of(rel, _NO_STAMP, *parse_text(rel, text))
 
     def _stored_version(self, conn: psycopg.Connection, category: str, clause_id: str,
                         number: int, lock: bool = False) -> ClauseVersion | None:
@@ -267,7 +261,7 @@ class PgStore:
                 if stored_as in texts:
                     walk_issues.append(LibraryIssue(rel, None, f"is there twice, also as {stored_as}"))
                 texts[stored_as] = text
-        parsed = {rel: self._parse(rel, text) for rel, text in texts.items()}
+        parsed = dict(zip(texts, parse_all(parse_stored_text, list(texts.items()))))
         lib = _assemble(root, parsed)
         issues = walk_issues + lib.issues
         if issues:

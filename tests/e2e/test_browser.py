@@ -95,6 +95,19 @@ def alerts(page: Page, kind: str) -> Locator:
     return main(page).locator(f"[data-testid='stAlertContent{kind}']")
 
 
+def upload(page: Page, path: Path) -> None:
+    """Give the page's file uploader a file and wait until it is uploaded and the app has rerun with it.
+
+    The browser sends the file in its own request after the input changes; a click on the next
+    button before that ends runs the page without the file (CI once saw 提取要求 answer "nothing
+    to extract" that way). The file's chip shows a spinner until the upload is done."""
+    main(page).locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(str(path))
+    chip = main(page).locator("[data-testid='stFileChip']").filter(has_text=path.name)
+    expect(chip).to_be_visible(timeout=TIMEOUT)
+    expect(chip.locator("[data-testid='stFileChipIconSpinner']")).to_have_count(0, timeout=TIMEOUT)
+    settle(page)
+
+
 def final_button(page: Page) -> Locator:
     return main(page).locator("[data-testid='stDownloadButton']").get_by_role("button", name="下载正式 .docx")
 
@@ -349,8 +362,7 @@ def test_a_whole_tender_pdf_shows_where_each_requirement_stands(page: Page, arti
     """Upload a real 66-page tender PDF: the rows say on which page they stand, the sections are
     counted, and the rows to read by hand are listed with their page, not drowned in boilerplate."""
     go_to(page, "招标要求", "招标要求")
-    main(page).locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(str(REAL_TENDER))
-    settle(page)
+    upload(page, REAL_TENDER)
     main(page).get_by_role("button", name="提取要求").click()
     settle(page)
     confirm_replace(page)
@@ -387,8 +399,7 @@ def test_hostile_uploads_show_one_message_and_the_app_lives_on(page: Page, artif
     for name, data in HOSTILE_TENDERS.items():
         path = tmp_path / name
         path.write_bytes(data)
-        main(page).locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(str(path))
-        settle(page)
+        upload(page, path)
         main(page).get_by_role("button", name="提取要求").click()
         settle(page)
         expect(alerts(page, "Error")).to_have_count(1, timeout=TIMEOUT)
@@ -402,8 +413,7 @@ def test_hostile_uploads_show_one_message_and_the_app_lives_on(page: Page, artif
     for name, data in HOSTILE_BIDS.items():
         path = tmp_path / name
         path.write_bytes(data)
-        main(page).locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(str(path))
-        settle(page)
+        upload(page, path)
         main(page).get_by_role("button", name="载入", exact=True).click()
         settle(page)
         expect(alerts(page, "Error")).to_have_count(1, timeout=TIMEOUT)
@@ -468,8 +478,8 @@ def test_decide_the_open_rows_before_the_final_docx(page: Page, artifacts: Path,
     bid = yaml.safe_load((PROJECT_ROOT / "examples" / "demo-bid.yaml").read_text(encoding="utf-8"))
     bid["requirements"].append({"metric": "spare_parts", "op": ">=", "value": 8, "unit": "year", "mandatory": True,
                                 "text": "★备品备件供应不少于8年", "ref": "第三章 二、12"})
-    upload = tmp_path / "open-row.yaml"
-    upload.write_text(yaml.safe_dump(bid, allow_unicode=True), encoding="utf-8")
+    bid_file = tmp_path / "open-row.yaml"
+    bid_file.write_text(yaml.safe_dump(bid, allow_unicode=True), encoding="utf-8")
     settle(page)
     name_field = page.locator("[data-testid='stSidebar']").get_by_label("您的姓名")
     name_field.fill("王磊")
@@ -478,8 +488,7 @@ def test_decide_the_open_rows_before_the_final_docx(page: Page, artifacts: Path,
     main(page).get_by_text("开始：模板、空白、上传或已保存的投标").click()
     settle(page)
     open_tab(page, "上传投标 YAML")
-    main(page).locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(str(upload))
-    settle(page)
+    upload(page, bid_file)
     main(page).get_by_role("button", name="载入", exact=True).click()
     settle(page)
 
