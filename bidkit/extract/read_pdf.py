@@ -11,7 +11,7 @@ import ctypes
 import threading
 from collections import deque
 from contextlib import closing
-from functools import lru_cache
+from functools import lru_cache, partial
 from itertools import repeat
 from pathlib import Path
 from typing import Callable, Iterator
@@ -24,6 +24,7 @@ from bidkit.extract.pdf_geometry import (
     page_lines, reflow, strip_margins, text_layer_problem,
 )
 from bidkit.model import Where
+from bidkit.workers import BrokenProcessPool, cores, in_processes
 
 # Limits: a tender is a few hundred pages of a few thousand characters each; beyond these the
 # file is refused (or, for drawings, its tables are not looked for) instead of hanging.
@@ -106,26 +107,65 @@ def read_pdf_pages(path) -> list[tuple[PageData, list[Line]]]:
         raise PdfReadError(_CORRUPT.format(_reason(exc)), code="pdf-corrupt", reason=_reason(exc)) from None
 
 
+# A PDF of at least this many pages is read over the machine's cores, each worker process a
+# stretch of pages; below it, starting the processes costs more than it saves.
+PARALLEL_PAGES = 24
+
+
 def _read_pdf_pages(path) -> list[tuple[PageData, list[Line]]]:
-    pages = []
-    table_at_bottom = False
-    total = 0
-    with closing(iter_pages(path)) as it:
-        for page in it:
-            total += len(page.chars)
-            if total > MAX_PDF_CHARS:
-                raise PdfReadError(f"the PDF holds more than {MAX_PDF_CHARS:,} characters (the limit); "
-                                   "is this really a tender? Split it or extract the relevant chapters",
-                                   code="pdf-too-many-chars", limit=MAX_PDF_CHARS)
-            lines = page_lines(page, look_for_tables=table_at_bottom)
-            page.chars = []          # not needed any more; keep memory flat on big files
-            pages.append((page, lines))
-            # a table reaching the foot of the page may go on, in one column, on the next page
-            table_at_bottom = any(ln.table and ln.bottom > 0.8 * page.height for ln in lines[-3:])
+    count = page_count(path)
+    workers = cores()
+    parts = None
+    if count >= PARALLEL_PAGES and workers >= 2:
+        bounds = [count * i // workers for i in range(workers + 1)]
+        try:
+            parts = in_processes(partial(_read_stretch, str(path)), list(zip(bounds, bounds[1:])), workers)
+        except OSError:
+            parts = None  # no processes to be had: read here
+        except BrokenProcessPool:
+            # PDFium died on this file in a worker (as it would have taken the server with it)
+            raise PdfReadError(_CORRUPT.format("the reader stopped on it"), code="pdf-corrupt",
+                               reason="the reader stopped on it") from None
+    if parts is None:
+        parts = [_read_stretch(path, (0, count))]
+    if sum(total for _, total in parts) > MAX_PDF_CHARS:
+        raise _too_many_chars()
+    pages = [page for stretch, _ in parts for page in stretch]
     kept = strip_margins(pages)
     pages = [(p, ls) for (p, _), ls in zip(pages, kept)]
     merge_split_rows(pages)
     return pages
+
+
+def _read_stretch(path, stretch: tuple[int, int]) -> tuple[list[tuple[PageData, list[Line]]], int]:
+    """The pages of one stretch (0-based, end excluded) with their lines, and how many characters
+    they hold. The page before the stretch is read too (and dropped): a table reaching its foot
+    makes the stretch's first page look for the table's continuation, as a reading from the first
+    page would."""
+    start, stop = stretch
+    pages = []
+    table_at_bottom = False
+    total = 0
+    with closing(iter_pages(path, first=max(0, start - 1), stop=stop)) as it:
+        for page in it:
+            lines = page_lines(page, look_for_tables=table_at_bottom)
+            # a table reaching the foot of the page may go on, in one column, on the next page
+            table_at_bottom = any(ln.table and ln.bottom > 0.8 * page.height for ln in lines[-3:])
+            if page.number <= start:
+                continue
+            total += len(page.chars)
+            if total > MAX_PDF_CHARS:
+                raise _too_many_chars()
+            page.chars = []          # not needed any more; keep memory flat on big files
+            page.read_rules = None   # (a worker sends its pages back: no PDFium object goes along)
+            pages.append((page, lines))
+    return pages, total
+
+
+def _too_many_chars() -> PdfReadError:
+    return PdfReadError(f"the PDF holds more than {MAX_PDF_CHARS:,} characters (the limit); "
+                        "is this really a tender? Split it or extract the relevant chapters",
+                        code="pdf-too-many-chars", limit=MAX_PDF_CHARS)
 
 
 def pdf_lines(path) -> list[tuple[int, str]]:
@@ -143,18 +183,18 @@ _CORRUPT = ("the PDF is corrupt and cannot be read ({}); open it and save or pri
             "again")
 
 
-def iter_pages(path, password: str | None = None) -> Iterator[PageData]:
-    """Yield each page's characters in top-down coordinates of the displayed (rotated) page.
+def page_count(path, password: str | None = None) -> int:
+    """How many pages the PDF has; raises PdfReadError as iter_pages does. Hold _PDFIUM_LOCK."""
+    with closing(_open(path, password)) as doc:
+        return _checked_count(doc)
 
-    Whitespace is dropped (spaces are rebuilt from the gaps), except that a real space char
-    (one in the content, not generated by pdfium) is kept as a " " with its box. Raises
-    PdfReadError (password, corrupt, too many pages or characters). Hold _PDFIUM_LOCK.
-    """
+
+def _open(path, password: str | None):
     import pypdfium2 as pdfium
     import pypdfium2.raw as raw
 
     try:
-        doc = pdfium.PdfDocument(str(path), password=password)
+        return pdfium.PdfDocument(str(path), password=password)
     except pdfium.PdfiumError as exc:
         code = getattr(exc, "err_code", None)
         if code == raw.FPDF_ERR_PASSWORD:
@@ -164,15 +204,34 @@ def iter_pages(path, password: str | None = None) -> Iterator[PageData]:
             raise PdfReadError("the PDF is encrypted in a way that cannot be opened; remove the "
                                "protection (print it to PDF again) and try again", code="pdf-encrypted") from None
         raise PdfReadError(_CORRUPT.format(_reason(exc)), code="pdf-corrupt", reason=_reason(exc)) from None
+
+
+def _checked_count(doc) -> int:
+    count = len(doc)
+    if count == 0:
+        raise PdfReadError(_CORRUPT.format("no pages"), code="pdf-no-pages")
+    if count > MAX_PDF_PAGES:
+        raise PdfReadError(f"the PDF has {count:,} pages, over the {MAX_PDF_PAGES:,}-page limit; "
+                           "is this really a tender? Split it or extract the relevant chapters",
+                           code="pdf-too-many-pages", pages=count, limit=MAX_PDF_PAGES)
+    return count
+
+
+def iter_pages(path, password: str | None = None, first: int = 0, stop: int | None = None) -> Iterator[PageData]:
+    """Yield each page's characters in top-down coordinates of the displayed (rotated) page; only
+    the pages first..stop (0-based, stop excluded) when given.
+
+    Whitespace is dropped (spaces are rebuilt from the gaps), except that a real space char
+    (one in the content, not generated by pdfium) is kept as a " " with its box. Raises
+    PdfReadError (password, corrupt, too many pages or characters). Hold _PDFIUM_LOCK.
+    """
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as raw
+
+    doc = _open(path, password)
     try:
-        count = len(doc)
-        if count == 0:
-            raise PdfReadError(_CORRUPT.format("no pages"), code="pdf-no-pages")
-        if count > MAX_PDF_PAGES:
-            raise PdfReadError(f"the PDF has {count:,} pages, over the {MAX_PDF_PAGES:,}-page limit; "
-                               "is this really a tender? Split it or extract the relevant chapters",
-                               code="pdf-too-many-pages", pages=count, limit=MAX_PDF_PAGES)
-        for index in range(count):
+        count = _checked_count(doc)
+        for index in range(first, count if stop is None else min(stop, count)):
             try:
                 page = doc[index]
                 textpage = page.get_textpage()

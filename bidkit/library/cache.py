@@ -13,13 +13,10 @@ from __future__ import annotations
 import functools
 import hashlib
 import marshal
-import multiprocessing
 import os
 import stat
 import struct
 import sys
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from functools import partial
 from itertools import accumulate, repeat
 from operator import itemgetter
@@ -35,6 +32,7 @@ from bidkit.library.entries import LibraryIssue
 from bidkit.library.files import _parse_file, parse_text
 from bidkit.model import Category, ClauseVersion, Review
 from bidkit.storage import write_atomic
+from bidkit.workers import BrokenProcessPool, cores, in_processes
 
 CACHE_FORMAT = 3
 # The cache of a 10,000-version library is about 8 MB; a larger file is not one bidkit wrote.
@@ -252,14 +250,13 @@ PARALLEL_FROM = 400
 def parse_all(parse_one: Callable[..., _Parsed], todo: list[tuple]) -> list[_Parsed]:
     """parse_one(*item) of every item, in order: a folder's files ((rel, stamp), with parse_one
     bound to its root) or a database's rows ((rel, text)), spread over worker processes when many."""
-    workers = min(os.cpu_count() or 1, 8)
+    workers = cores()
     if len(todo) < PARALLEL_FROM or workers < 2:
         return _parse_batch(parse_one, todo)
     size = -(-len(todo) // (workers * 4))
     batches = [todo[i:i + size] for i in range(0, len(todo), size)]
     try:
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            blobs = pool.map(partial(_parse_batch_marshalled, parse_one), batches)
-            return [_Parsed._make(row) for blob in blobs for row in marshal.loads(blob)]
+        blobs = in_processes(partial(_parse_batch_marshalled, parse_one), batches, workers)
     except (OSError, BrokenProcessPool):
         return _parse_batch(parse_one, todo)
+    return [_Parsed._make(row) for blob in blobs for row in marshal.loads(blob)]
