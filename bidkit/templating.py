@@ -68,8 +68,11 @@ class _ChineseQuantity:
 
 
 def _as_number(value: Any) -> Any:
+    """A value's bare number, still a number (clause text may compare it: period | number > 60), and
+    printed as a bid writes it: 3 for 3年, not Python's 3.0."""
     inner = getattr(value, "value", value)
-    return inner.value if isinstance(inner, Quantity) else inner
+    number = inner.value if isinstance(inner, Quantity) else inner
+    return int(number) if isinstance(number, float) and number.is_integer() else number
 
 
 def _build_env() -> SandboxedEnvironment:

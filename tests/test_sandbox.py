@@ -18,6 +18,7 @@ from bidkit import library, templating
 from bidkit.check import check
 from bidkit.errors import LibraryError
 from bidkit.model import Bid, ClauseChoice, ClauseVersion, NewVersion
+from bidkit.quantity import parse_quantity
 import test_app_review as review
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -121,7 +122,7 @@ def test_hostile_template_refused_everywhere(hostile_results, case, text, code, 
 # Texts a clause may use: what the shipped library does, and a little more of the same kind.
 ALLOWED = [
     ("value", "质保期{{ period }}。", "质保期36个月。"),
-    ("number filter", "{{ period | number }}", "36.0"),
+    ("number filter", "{{ period | number }}", "36"),
     ("yaml filter", "{{ period | yaml }}", "36 month"),
     ("whitespace control", "甲 {{- period -}} 乙", "甲36个月乙"),
     ("if else", "{% if onsite %}上门{% else %}寄修{% endif %}", "上门"),
@@ -300,3 +301,9 @@ def test_fast_path_refuses_what_jinja_reads_otherwise():
     for text in ("{{{ x }}", "{% if a %}{% if b %}{% endif %}", "{{ true }}", "{% else %}", "{% if a %}{% else %}"
                  "{% else %}{% endif %}"):
         assert templating._simple_names(text) is None, text
+
+
+@pytest.mark.parametrize("value,printed", [("3年", "3"), ("36个月", "36"), ("1.5小时", "1.5"), ("半小时", "0.5")])
+def test_the_number_filter_prints_a_number_as_a_bid_writes_it(value, printed):
+    """3年 | number is 3 (a bid reads "3年", never "3.0年"); a half stays a decimal."""
+    assert templating.render("{{ v | number }}", {"v": parse_quantity(value)}) == printed
