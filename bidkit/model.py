@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -49,17 +49,24 @@ def check_id(value: str) -> str:
     return value
 
 
+# A parameter's words are shown beside its input on the compose page: a label is a few words, its
+# help a sentence or two, a choice a phrase.
+MAX_PARAM_LABEL_CHARS = 40
+MAX_PARAM_HELP_CHARS = 500
+MAX_CHOICE_CHARS = 100
+
+
 class ParamSpec(Strict):
     """One typed parameter of a clause; `metric` ties it to the tender requirements it answers."""
 
-    label: str
+    label: str = Field(max_length=MAX_PARAM_LABEL_CHARS)
     type: ParamType
     default: Any = None
     min: str | int | None = None
     max: str | int | None = None
-    choices: list[str] | None = None
+    choices: list[Annotated[str, Field(max_length=MAX_CHOICE_CHARS)]] | None = None
     metric: Metric | None = None
-    help: str | None = None
+    help: str | None = Field(None, max_length=MAX_PARAM_HELP_CHARS)
 
     @model_validator(mode="after")
     def _consistent(self) -> "ParamSpec":

@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from bidkit import templating
 from bidkit.errors import LibraryError, ValueProblem
-from bidkit.model import Metric, ParamSpec, ParamType
+from bidkit.model import MAX_CHOICE_CHARS, MAX_PARAM_HELP_CHARS, MAX_PARAM_LABEL_CHARS, Metric, ParamSpec, ParamType
 from bidkit.quantity import Quantity, _format_number
 
 # One expander per parameter on the page, and every one is rendered at each sample value before
@@ -147,6 +147,12 @@ def _row_problems(row: ParamRow, label: str, seen: set[str]) -> list[LibraryErro
         return [_problem(row, "param-form-name-taken", f"parameter name {row.name!r} is used twice", field="name")]
     if not row.label:
         return [_problem(row, "param-form-label-empty", f"parameter {row.name} has no label", field="label")]
+    for field, text, limit in (("label", row.label, MAX_PARAM_LABEL_CHARS), ("help", row.help, MAX_PARAM_HELP_CHARS),
+                               *(("choices", c, MAX_CHOICE_CHARS) for c in (row.choices or ()))):
+        if len(text) > limit:
+            return [_problem(row, f"param-form-{field}-long", f"parameter {row.name}: the {field} is {len(text)} "
+                             f"characters long, over the {limit}-character limit", field=field,
+                             n=len(text), limit=limit)]
     if row.type == "choice":
         if not row.choices:
             return [_problem(row, "param-form-no-choices", f"parameter {label} lists no choices", field="choices")]
@@ -184,8 +190,11 @@ def _row_problems(row: ParamRow, label: str, seen: set[str]) -> list[LibraryErro
 
 
 def _problem(row: ParamRow, code: str, message: str, field: str = "", **values: object) -> LibraryError:
+    label = row.label or row.name
+    if len(label) > MAX_PARAM_LABEL_CHARS:  # (a message quotes the label; a pasted page would drown it)
+        label = label[:MAX_PARAM_LABEL_CHARS] + "…"
     return LibraryError(message, field=f"params.{row.name}" + (f".{field}" if field else ""), code=code,
-                        label=row.label or row.name, name=row.name, **values)
+                        label=label, name=row.name, **values)
 
 
 def _invalid(row: ParamRow, label: str, exc: ValidationError) -> LibraryError:

@@ -6,9 +6,10 @@ from pathlib import Path
 
 import pytest
 import yaml
+from pydantic import ValidationError
 
 from bidkit import params_form as pf
-from bidkit.model import ClauseVersion, ParamSpec
+from bidkit.model import MAX_CHOICE_CHARS, MAX_PARAM_HELP_CHARS, MAX_PARAM_LABEL_CHARS, ClauseVersion, ParamSpec
 from bidkit.params_form import ParamRow
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -44,6 +45,8 @@ def _row(**fields) -> ParamRow:
     ([_row(type="choice", choices=[str(i) for i in range(pf.MAX_CHOICES + 1)])], "param-form-too-many-choices",
      "choices"),
     ([_row(type="choice", choices=["甲", "乙"], default="丙")], "param-form-default", "default"),
+    ([_row(help="说" * (MAX_PARAM_HELP_CHARS + 1))], "param-form-help-long", "help"),
+    ([_row(type="choice", choices=["甲", "乙" * (MAX_CHOICE_CHARS + 1)])], "param-form-choices-long", "choices"),
     ([_row(type="bool", default="也许")], "param-form-default", "default"),
     ([_row(name=f"p{i}") for i in range(pf.MAX_PARAMS + 1)], "param-form-too-many", None),
 ])
@@ -54,6 +57,20 @@ def test_problems_name_the_parameter_and_field(rows, code, field):
         row = rows[-1]
         assert problems[0].field == f"params.{row.name}" + (f".{field}" if field else "")
         assert problems[0].values["label"] == (row.label or row.name)
+
+
+def test_a_pasted_page_as_a_label_is_refused_and_quoted_short():
+    """A label is a few words beside an input: a page pasted into it is refused, and the message
+    quotes its start only."""
+    [problem] = pf.check_rows([_row(label="质保期" * 1000)])[1]
+    assert problem.code == "param-form-label-long" and problem.field == "params.warranty.label"
+    assert problem.values["n"] == 3000 and problem.values["limit"] == MAX_PARAM_LABEL_CHARS
+    assert len(problem.values["label"]) == MAX_PARAM_LABEL_CHARS + 1
+
+
+def test_a_library_file_with_a_long_label_does_not_load():
+    with pytest.raises(ValidationError, match="at most 40 characters"):
+        ParamSpec(label="质" * (MAX_PARAM_LABEL_CHARS + 1), type="text")
 
 
 def test_default_above_max_carries_the_values_the_page_words():
