@@ -159,3 +159,24 @@ def test_review_history_shows_dates_in_chinese(lib_root):
     at = library_page("complaint-handling")
     created = [row for df in at.dataframe for row in df.value.get("日期", [])] if at.dataframe else []
     assert created and all("年" in c and "月" in c and "-" not in c for c in created), created
+
+
+def test_edits_survive_a_visit_to_another_clause(lib_root):
+    """Streamlit forgets a widget the page stops drawing: the title, text, note and the expert view
+    typed into one clause are still there after the reviewer looks at another and comes back."""
+    at = library_page("response-time")
+    at.text_input(key=f"{P}:title").set_value("报修响应时间（改）")
+    at.text_area(key=f"{P}:text").set_value("接到报修后{{ response_time }}内响应。")
+    at.text_input(key=f"{P}:note").set_value("改写正文").run()
+    yaml_view = at.text_area(key=f"{P}:params").value
+    at.selectbox(key="library:pick").set_value("warranty-period").run()
+    at.selectbox(key="library:pick").set_value("response-time").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.text_input(key=f"{P}:title").value == "报修响应时间（改）"
+    assert at.text_area(key=f"{P}:text").value == "接到报修后{{ response_time }}内响应。"
+    assert at.text_input(key=f"{P}:note").value == "改写正文"
+    assert at.text_area(key=f"{P}:params").value == yaml_view
+    assert not save_button(at, "response-time").disabled
+    save_button(at, "response-time").click().run()
+    saved = library.load(lib_root).clause("response-time").latest()
+    assert (saved.title, saved.text, saved.note) == ("报修响应时间（改）", "接到报修后{{ response_time }}内响应。", "改写正文")

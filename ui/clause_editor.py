@@ -66,6 +66,25 @@ def _load_into_form(prefix: str, version: ClauseVersion) -> None:
     st.session_state[f"{prefix}:based_on"] = version.version
 
 
+# The editor's fields typed into widgets (the expert view's YAML included); the parameter rows
+# are kept apart by param_form.
+_TYPED = ("title", "text", "note", "params")
+
+
+def _keep_typed(prefix: str) -> None:
+    """Streamlit forgets a widget's value after a run that does not draw it, as when the reviewer
+    picks another clause: what was typed is kept beside the widgets and put back on return, so
+    going to another clause and back loses no edit."""
+    state = st.session_state
+    kept = state.setdefault(f"{prefix}:typed", {})
+    for name in _TYPED:
+        key = f"{prefix}:{name}"
+        if key in state:
+            kept[name] = state[key]
+        elif name in kept:
+            state[key] = kept[name]
+
+
 def _as_version(entry: ClauseEntry, draft: NewVersion, number: int) -> ClauseVersion:
     """The draft as the version it would become, to diff it."""
     return ClauseVersion(id=entry.id, version=number, category=entry.category, title=draft.title,
@@ -78,6 +97,7 @@ def edit_panel(lib: Library, entry: ClauseEntry) -> None:
     prefix = f"edit:{entry.id}"
     if f"{prefix}:based_on" not in st.session_state:
         _load_into_form(prefix, entry.latest())
+    _keep_typed(prefix)
     based_on = st.session_state[f"{prefix}:based_on"]
     st.caption(t("edit.based_on", version=based_on))
     # the form is the source of truth: read the widgets in before anything is drawn from it
