@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from bidkit import anonymous, conditions, places_cn, templating
 from bidkit.commitments import Commitment, ResolvedClause, resolve
+from bidkit.errors import ValueProblem
 from bidkit.library import Library
 from bidkit.model import Bid, ClauseVersion, Finding, Requirement, RowDecision, Where
 from bidkit.quantity import Quantity, ServiceHours, Verdict, compare
@@ -340,7 +341,10 @@ def clause_findings(clauses: list[ResolvedClause]) -> list[Finding]:
         for kind, status, problems in (("placeholder", "未填写", clause.problems),
                                        ("bounds", "超出范围", clause.out_of_bounds)):
             findings += [Finding(kind=kind, status=status, blocking=True, clause_id=clause.version.id,
-                                 message=f"{clause.ref}：{message}") for _name, message in problems]
+                                 message=f"{clause.ref}：{problem.message}",
+                                 problem=ValueProblem(f"{clause.ref}：{problem.message}", code="clause-param",
+                                                      ref=clause.ref, problem=problem))
+                         for _name, problem in problems]
         if clause.render_error:
             findings.append(Finding(kind="placeholder", status="无法生成", blocking=True,
                                     clause_id=clause.version.id, message=clause.render_error))

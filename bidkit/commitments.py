@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass, field
 
 from bidkit import templating
-from bidkit.errors import BidError
+from bidkit.errors import BidError, ValueProblem
 from bidkit.library import Library
 from bidkit.model import Bid, ClauseChoice, ClauseVersion, ParamValue, Status
 from bidkit.quantity import Quantity, ServiceHours
@@ -60,8 +60,8 @@ class ResolvedClause:
     version: ClauseVersion
     status: Status
     values: dict[str, ParamValue] = field(default_factory=dict)
-    problems: list[tuple[str, str]] = field(default_factory=list)  # (parameter, message): unfilled, unknown
-    out_of_bounds: list[tuple[str, str]] = field(default_factory=list)  # (parameter, message)
+    problems: list[tuple[str, ValueProblem]] = field(default_factory=list)  # (parameter, problem): unfilled, unknown
+    out_of_bounds: list[tuple[str, ValueProblem]] = field(default_factory=list)  # (parameter, problem)
     text: str | None = None
     render_error: str | None = None
 
@@ -114,16 +114,17 @@ def resolve_clause(choice: ClauseChoice, lib: Library, bid: Bid, index: int) -> 
         raw = choice.params.get(name, spec.default)
         try:
             value = spec.parse_value(raw, field=spec.label)
-        except ValueError as exc:
-            resolved.problems.append((name, str(exc)))
+        except ValueProblem as exc:
+            resolved.problems.append((name, exc))
             if spec.default is not None:
                 render_values[name] = spec.parse_value(spec.default)
             continue
         resolved.values[name] = render_values[name] = value
-        if message := spec.out_of_bounds(value):
-            resolved.out_of_bounds.append((name, message))
+        if problem := spec.out_of_bounds(value):
+            resolved.out_of_bounds.append((name, problem))
     for name in sorted(set(choice.params) - set(version.params)):
-        resolved.problems.append((name, f"{name} is not a parameter of {resolved.ref}"))
+        resolved.problems.append((name, ValueProblem(f"{name} is not a parameter of {resolved.ref}",
+                                                     code="param-unknown", name=name)))
     try:
         resolved.text = templating.render(version.text, {**bid_variables(bid), **render_values})
     except templating.RENDER_ERRORS as exc:  # any failure of the clause's text: a finding, never a crash

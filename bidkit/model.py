@@ -560,3 +560,6 @@ class Finding(Strict):
     note: str = ""  # the short reason printed in the deviation table's 说明 column
     clause_id: str | None = None
     decision: RowDecision | None = None  # the writer's, when the check could not decide the row
+    # The coded problem behind a clause's finding (a parameter's value), for a page to word in its
+    # language; `message` is its English and Chinese mix for the command line.
+    problem: Any = Field(default=None, exclude=True)

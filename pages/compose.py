@@ -16,7 +16,7 @@ from bidkit.render_html import render_html
 from bidkit.userfile import MB
 from ui.decisions import decisions_panel
 from ui.fixes import open_clause_button
-from ui.messages import t
+from ui.messages import finding_text, t
 from ui.risks import anonymous_toggle
 from ui.score import score_panel
 from ui.state import (COMPOSE_TABS, actor, ask_template, autosave_draft, confirm, confirm_dialog, dismiss_draft,
@@ -279,7 +279,7 @@ def findings_panel(result) -> None:
     met, look = [], []
     for n, finding in enumerate(result.findings):
         subject = finding.requirement.text if finding.requirement else ""
-        line = f"**{finding.status}** {subject}  \n{finding.message}"
+        line = f"**{finding.status}** {subject}  \n{finding_text(finding)}"
         if finding.blocking:
             st.error(f"{t('findings.blocking')} · {line}", icon=":material/block:")
             open_clause_button(finding, f"finding{n}")
@@ -303,7 +303,7 @@ def output_panel(bid: Bid, chapter, draft_chapter) -> None:
     undecided = open_rows(chapter.check)
     name = st.session_state.get("bid_name", "bid")
     if blocking:
-        st.error(t("output.final_blocked", n=len(blocking), first=blocking[0].message))
+        st.error(t("output.final_blocked", n=len(blocking), first=finding_text(blocking[0])))
     if undecided:
         st.warning(t("decide.open_count", n=len(undecided)), icon=":material/rule:")
     st.download_button(t("output.final"), data=lambda: render_docx(chapter),

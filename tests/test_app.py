@@ -75,10 +75,14 @@ def test_changing_a_parameter_changes_the_findings():
 
 
 def test_out_of_bounds_value_is_shown_at_the_widget():
-    """A response time beyond the parameter's maximum is an error next to the widget."""
+    """A response time beyond the parameter's maximum is an error next to the widget, and a
+    blocking finding, both in the page's language."""
     at = show_section(open_page(), "response")
     number_input(at, "响应时间").set_value(300).run()
-    assert any("above the maximum" in e.value for e in at.error)
+    errors = [e.value for e in at.error]
+    assert "“响应时间”为 300分钟，超过上限 2小时" in errors
+    assert "阻断 · **超出范围**   \n“报修响应时间” v1：“响应时间”为 300分钟，超过上限 2小时" in errors
+    assert not any("above the maximum" in e for e in errors)
 
 
 def test_bid_details_reach_the_preview():

@@ -198,3 +198,29 @@ def test_a_clause_the_library_lacks_is_a_card_and_the_rest_still_works(folders, 
     at.button(key=gen_key(at, "remove", "no-such-clause")).click().run()
     at.button(key="confirm:yes").click().run()
     assert not [e.value for e in at.error if "条款缺失" in e.value or "不在条款库" in e.value]
+
+
+def test_a_clause_values_problems_are_worded_in_the_pages_language(folders, monkeypatch):
+    """A bid file with a value above the clause's maximum, one that does not read and a parameter
+    the clause does not have: blocking findings, each in the page's language, no English inside
+    the Chinese page."""
+    bid = yaml.safe_load((ROOT / "examples" / "demo-bid.yaml").read_text(encoding="utf-8"))
+    for clause in bid["clauses"]:
+        if clause["id"] == "warranty-period":
+            clause["params"] = {"warranty_period": "15 year", "colour": "red"}
+        if clause["id"] == "response-time":
+            clause["params"] = {"response_time": "很快"}
+    path = folders / "values.yaml"
+    path.write_text(yaml.safe_dump(bid, allow_unicode=True), encoding="utf-8")
+    monkeypatch.setenv("BIDKIT_BID", str(path))
+    at = open_app()
+    errors = "\n".join(e.value for e in at.error)
+    assert "“质保期承诺” v2：“质保期”为 15年，超过上限 120个月" in errors, errors
+    assert "“colour”不是该条款的参数" in errors, errors
+    assert "“报修响应时间” v1：“响应时间”的值“很快”无法读取：“很快”不是数量" in errors, errors
+    for english in ("is above", "is not a parameter", "is not a quantity"):
+        assert english not in errors
+    at.session_state["lang"] = "en"
+    at.run()
+    errors = "\n".join(e.value for e in at.error)
+    assert "质保期 15年 is above the maximum 120个月" in errors, errors

@@ -342,6 +342,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "err.service-hours-whole": ("“{text}”：服务时间的天数和小时数须为整数", "'{text}': service hours need whole numbers"),
     "err.service-hours-days": ("服务时间 {days}×{hours}：每周天数须为 1 到 7", "service hours {days}×{hours}: days a week must be 1 to 7"),
     "err.service-hours-hours": ("服务时间 {days}×{hours}：每天小时数须为 1 到 24", "service hours {days}×{hours}: hours a day must be 1 to 24"),
+    "err.clause-param": ("{ref}：{problem}", "{ref}: {problem}"),
+    "err.param-unknown": ("“{name}”不是该条款的参数（条款已改版？请在“承诺条款”中重新选择）", "{name} is not a parameter of this clause (a newer version? choose it again under Commitment clauses)"),
     "err.param-empty": ("“{name}”未填写", "{name} is empty"),
     "err.param-unreadable": ("“{name}”的值“{raw}”无法读取：{problem}", "{name} '{raw}': {problem}"),
     "err.param-wrong-type": ("“{name}”的值“{raw}”类型不对", "{name} '{raw}' is of the wrong type"),
@@ -656,6 +658,12 @@ def coded_text(problem) -> str:
         return problem.message
     # a value may itself be a problem (the reason a parameter's value cannot be read)
     return t(key, **{name: _value_text(v) for name, v in problem.values.items()})
+
+
+def finding_text(finding) -> str:
+    """A check's finding as the page shows it: a clause's coded problem in the page's language, the
+    rest (worded by the check for the chapter's Chinese reader) as it is."""
+    return coded_text(finding.problem) if finding.problem is not None else finding.message
 
 
 def _value_text(value):
