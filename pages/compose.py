@@ -313,7 +313,7 @@ def output_panel(bid: Bid, chapter, draft_chapter) -> None:
     st.download_button(t("output.draft"), data=lambda: render_docx(draft_chapter),
                        file_name=workspace.download_name(bid, True, "docx"), key="download:draft", on_click="ignore",
                        mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
-    st.download_button(t("output.yaml"), data=bidfile.to_yaml(bid), file_name=workspace.download_name(bid, False, "yaml"),
+    st.download_button(t("output.yaml"), data=lambda: bidfile.to_yaml(bid), file_name=workspace.download_name(bid, False, "yaml"),
                        mime="application/x-yaml", key="download:yaml", on_click="ignore")
     xlsx_download_button(bid, get_library(), chapter.check)
     save_name = st.text_input(t("output.save_name"), name, key=key("save_name"))

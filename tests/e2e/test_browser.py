@@ -22,6 +22,8 @@ if not CHROMIUM.exists():
     pytest.skip(f"browser test needs Chromium at {CHROMIUM} (apt-get install chromium)", allow_module_level=True)
 
 import docx  # noqa: E402
+from bidkit import bidfile  # noqa: E402
+from bidkit.model import Bid  # noqa: E402
 from playwright.sync_api import Locator, Page, expect  # noqa: E402
 
 TIMEOUT = 30_000
@@ -290,6 +292,15 @@ def test_tender_to_final_docx(page: Page, artifacts: Path, tmp_path: Path) -> No
     assert any("无偏离" in cell or "正偏离" in cell for cell in warranty[0]), warranty[0]
     undecided = [row for row in rows if any(word in cell for cell in row for word in ("未响应", "需人工确认"))]
     assert not undecided, f"the final 偏离表 carries rows nobody decided: {undecided}"
+
+    # the bid as YAML (built when clicked): it reads back as this bid, with the fixed warranty
+    with page.expect_download(timeout=TIMEOUT) as download_info:
+        main(page).get_by_role("button", name="下载投标 YAML").click()
+    saved = tmp_path / "bid.yaml"
+    download_info.value.save_as(saved)
+    bid = bidfile.parse(saved.read_text(encoding="utf-8"), Bid, "bid.yaml")
+    assert any(c.id == "warranty-period" and str(c.params.get("warranty_period")).startswith("3")
+               for c in bid.clauses), bid.clauses
 
     # 6. Library: a clause and its versions
     go_to(page, "条款库", "条款库")
