@@ -9,6 +9,7 @@ import itertools
 import os
 import shutil
 import subprocess
+import sys
 import tarfile
 import tempfile
 from pathlib import Path
@@ -104,6 +105,13 @@ def demo_bid_with_warranty(tmp_path: Path, warranty: str) -> Path:
 def _own_cache(tmp_path_factory, monkeypatch) -> None:
     """Library caches of the tests' throwaway libraries go to a temporary folder, not the user's."""
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.getbasetemp() / "cache"))
+
+
+@pytest.fixture(autouse=True)
+def _main_module_kept(monkeypatch) -> None:
+    """AppTest leaves the page it ran as __main__; a forkserver started by a later test (the store
+    race) would import that page, and so run the whole app, in its server process."""
+    monkeypatch.setitem(sys.modules, "__main__", sys.modules["__main__"])
 
 
 @pytest.fixture
