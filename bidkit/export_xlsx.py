@@ -57,12 +57,16 @@ class Sheet:
     blocking: set[int]  # rows whose 严重程度 is 阻断, in red
 
 
-def findings_workbook(bid: Bid, lib: Library, result: CheckResult, points: ScoreResult) -> bytes:
-    """The .xlsx of a bid's check: 检查结果, 偏离表 and 评分自查."""
+def findings_workbook(bid: Bid, lib: Library, result: CheckResult, points: ScoreResult,
+                      messages: list[str] | None = None) -> bytes:
+    """The .xlsx of a bid's check: 检查结果, 偏离表 and 评分自查. `messages` are the findings' messages
+    in order, as a page words them (a clause's parameter problems are coded, and the check's own
+    message mixes in English); by default the check's."""
     words = anonymous.identifying(bid, load_settings().bidder) if bid.anonymous else []
     book = Workbook()
     book.remove(book.active)
-    for sheet in (_findings_sheet(result), _deviation_sheet(bid, result, words), _score_sheet(lib, points)):
+    findings = _findings_sheet(result, messages or [f.message for f in result.findings])
+    for sheet in (findings, _deviation_sheet(bid, result, words), _score_sheet(lib, points)):
         _write(book, sheet, words)
     book.properties.creator = "bidkit"
     book.properties.title = _cell(bid.project, words, MAX_PROPERTY_CHARS)
@@ -76,14 +80,14 @@ def _starred(finding: Finding) -> bool:
     return bool(req and (req.mandatory or req.text.startswith("★")))
 
 
-def _findings_sheet(result: CheckResult) -> Sheet:
+def _findings_sheet(result: CheckResult, messages: list[str]) -> Sheet:
     titles = {c.version.id: c.version.title for c in result.clauses}
     rows, starred, blocking = [], set(), set()
-    for n, f in enumerate(result.findings):
+    for n, (f, message) in enumerate(zip(result.findings, messages, strict=True)):
         req = f.requirement
         star = "★" if _starred(f) and not req.text.startswith("★") else ""
         rows.append((n + 1, "阻断" if f.blocking else "提示", f.status, req.ref if req else "",
-                     star + req.text if req else "", titles.get(f.clause_id or "", ""), f.message))
+                     star + req.text if req else "", titles.get(f.clause_id or "", ""), message))
         if _starred(f):
             starred.add(n)
         if f.blocking:

@@ -215,22 +215,49 @@ def test_cli_a_hostile_bid_makes_a_bounded_workbook(tmp_path):
 
 # ------------------------------------------------------------------ compose page
 
-def test_the_compose_page_offers_the_workbook(app_env, monkeypatch):
+@pytest.fixture
+def deferred(monkeypatch) -> dict:
+    """The compose page's downloads by file name, each the callable the app builds it with when
+    clicked (what AppTest does not do)."""
     from streamlit.runtime.media_file_manager import MediaFileManager
 
-    from tests.test_app_compose_flows import open_app
-
-    deferred = {}
+    built = {}
     add = MediaFileManager.add_deferred
 
     def recorded(self, data_callable, mimetype, coordinates, file_name=None, **kw):
-        deferred[file_name] = data_callable
+        built[file_name] = data_callable
         return add(self, data_callable, mimetype, coordinates, file_name, **kw)
 
     monkeypatch.setattr(MediaFileManager, "add_deferred", recorded)
+    return built
+
+
+def test_the_compose_page_offers_the_workbook(app_env, deferred):
+    from tests.test_app_compose_flows import open_app
+
     at = open_app()
     button = next(d for d in at.get("download_button") if d.proto.label == "下载检查结果、偏离表和评分自查（Excel）")
     assert not button.proto.disabled
     name = "ZJCG-2026-0142.xlsx"
     book = openpyxl.load_workbook(io.BytesIO(deferred[name]()))
     assert book.sheetnames == ["检查结果", "偏离表", "评分自查"]
+
+
+def test_the_workbook_words_the_findings_as_the_page_does(app_env, deferred, monkeypatch):
+    """A bid with a value over a clause's maximum: the 检查结果 sheet says it as the page does,
+    in Chinese (the check's own message for the command line mixes in English)."""
+    from tests.test_app_compose_flows import open_app
+
+    bid = yaml.safe_load(DEMO_BID.read_text(encoding="utf-8"))
+    for clause in bid["clauses"]:
+        if clause["id"] == "warranty-period":
+            clause["params"] = {"warranty_period": "15 year"}
+    path = app_env / "over.yaml"
+    path.write_text(yaml.safe_dump(bid, allow_unicode=True), encoding="utf-8")
+    monkeypatch.setenv("BIDKIT_BID", str(path))
+    open_app()
+    [name] = [n for n in deferred if n.endswith(".xlsx")]
+    book = openpyxl.load_workbook(io.BytesIO(deferred[name]()))
+    messages = [row[-1] for row in _values(book["检查结果"])]
+    assert "“质保期承诺” v2：“质保期”为 15年，超过上限 120个月" in messages, messages
+    assert not any("is above" in str(m) for m in messages)

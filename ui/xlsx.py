@@ -9,7 +9,7 @@ from bidkit.export_xlsx import findings_workbook
 from bidkit.library import Library
 from bidkit.model import Bid
 from bidkit.score import score
-from ui.messages import t
+from ui.messages import finding_text, t
 from ui.state import without_missing
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -20,6 +20,9 @@ def xlsx_download_button(bid: Bid, lib: Library, result: CheckResult) -> None:
     named as a draft while the chapter could not be final (blocking findings, undecided rows)."""
     rest, _missing = without_missing(bid, lib)  # the score of the clauses the library has, as the check
     draft = bool(result.blocking or open_rows(result))
-    st.download_button(t("xlsx.download"), data=lambda: findings_workbook(rest, lib, result, score(rest, lib)),
+    # worded here, in the page's run: the workbook is built later, outside it, when downloaded
+    messages = [finding_text(f) for f in result.findings]
+    st.download_button(t("xlsx.download"),
+                       data=lambda: findings_workbook(rest, lib, result, score(rest, lib), messages),
                        file_name=workspace.download_name(bid, draft, "xlsx"), mime=XLSX_MIME,
                        help=t("xlsx.help"), key="download:xlsx", on_click="ignore")
