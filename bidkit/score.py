@@ -92,17 +92,15 @@ class ScoreResult:
              "suggestion": r.suggestion.text() if r.suggestion else None} for r in self.rules]}
 
 
-def _points(value: float) -> str:
-    return f"{value:g} point" + ("" if value == 1 else "s")
-
-
 def _more(value: float) -> str:
     return f"{value:g} more point" + ("" if value == 1 else "s")
 
 
-def score(bid: Bid, lib: Library, rules: list[ScoringRule] | None = None) -> ScoreResult:
-    """Each rule (by default the bid's own) against the bid's committed values."""
-    clauses = resolve(bid, lib)
+def score(bid: Bid, lib: Library, rules: list[ScoringRule] | None = None,
+          clauses: list[ResolvedClause] | None = None) -> ScoreResult:
+    """Each rule (by default the bid's own) against the bid's committed values (`clauses`: the
+    bid's clauses already resolved, when the caller has them)."""
+    clauses = resolve(bid, lib) if clauses is None else clauses
     commitments = [c for clause in clauses for c in clause.commitments()]
     by_id = {c.version.id: c for c in clauses}
     return ScoreResult([_rule_score(rule, commitments, bid, lib, by_id)
@@ -236,13 +234,25 @@ class Change:
 
 @dataclass(frozen=True)
 class BestValues:
-    """The changes that earn the most within bounds, the bid with them applied, and the totals."""
+    """The changes that earn the most within bounds, the bid with them applied, and its score
+    before and after them."""
 
     changes: list[Change]
     bid: Bid
-    earned_before: float
-    earned_after: float
-    max: float
+    before: ScoreResult
+    after: ScoreResult
+
+    @property
+    def earned_before(self) -> float:
+        return self.before.earned
+
+    @property
+    def earned_after(self) -> float:
+        return self.after.earned
+
+    @property
+    def max(self) -> float:
+        return self.before.max
 
 
 def best_values(bid: Bid, lib: Library, rules: list[ScoringRule] | None = None) -> BestValues:
@@ -250,8 +260,8 @@ def best_values(bid: Bid, lib: Library, rules: list[ScoringRule] | None = None) 
     allow within the parameter's bounds (never a value that earns less, never one out of bounds);
     the bid is not changed, a copy with the values is returned."""
     rules = bid.scoring_rules if rules is None else rules
-    before = score(bid, lib, rules)
     clauses = resolve(bid, lib)
+    before = score(bid, lib, rules, clauses)
     chosen = {c.id: i for i, c in enumerate(bid.clauses)}
     new_params: dict[str, dict] = {}
     changes = []
@@ -279,5 +289,4 @@ def best_values(bid: Bid, lib: Library, rules: list[ScoringRule] | None = None) 
     new_clauses = [c.model_copy(update={"params": new_params[c.id]}) if c.id in new_params else c
                    for c in bid.clauses]
     after_bid = bid.model_copy(update={"clauses": new_clauses})
-    after = score(after_bid, lib, rules)
-    return BestValues(changes, after_bid, before.earned, after.earned, before.max)
+    return BestValues(changes, after_bid, before, score(after_bid, lib, rules))

@@ -128,7 +128,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "library.versions": ("版本历史", "Versions"),
     "library.rendered": ("按默认值生成的文字", "Text rendered with its defaults"),
     "library.issues": ("条款库文件问题", "Library file problems"),
-    "col.clause": ("条款", "Clause"),
     "col.title": ("标题", "Title"),
     "col.latest": ("最新版本", "Latest"),
     "col.version": ("版本", "Version"),
@@ -497,7 +496,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "err.form-too-many-choices": ("招标文件的偏离表格式列出 {n} 种偏离情况，超过 {limit} 种的上限", "{n} choices, over the {limit}-choices limit of a tender's form"),
     # -- issue 13: score
     "score.set-value": ("{label}改为{value}可再得{gain}分", "set {label} to {value} to earn {gain} more points"),
-    "score.subjective": ("由评委评定，不作估算", "judged by the panel, not estimated"),
     "score.no-offer": ("所选条款未承诺该项", "no chosen clause commits this"),
     "score.no-base": ("招标文件未给出该项的基准值", "the tender states no base value for this"),
     "score.not-comparable": ("承诺值与评分标准计量方式不同，无法估算", "the offer is not comparable with the rule"),

@@ -10,7 +10,7 @@ import streamlit as st
 
 from bidkit.library import Library
 from bidkit.model import Bid
-from bidkit.score import BestValues, Change, RuleScore, ScoreResult, best_values, score
+from bidkit.score import BestValues, Change, RuleScore, ScoreResult, best_values
 from ui.messages import metric_label, t
 from ui.state import confirm, get_bid, remember
 from ui.widgets import clause_titles
@@ -103,8 +103,7 @@ def _apply_best(best: BestValues, lib: Library) -> None:
     applied = []
     for change in best.changes:
         choice = next(c for c in bid.clauses if c.id == change.clause_id)
-        spec = lib.version(choice.id, choice.version).params[change.param]
-        new = str(spec.parse_value(change.new))
+        new = str(_spec(lib, bid, change.clause_id, change.param).parse_value(change.new))
         applied.append(Applied(choice.id, change.param, change.label, choice.params.get(change.param), new,
                                change.old, change.new))
         choice.params[change.param] = new
@@ -160,9 +159,8 @@ def score_panel(bid: Bid, rest: Bid, lib: Library) -> None:
     if not bid.scoring_rules:
         st.info(t("scorep.no_rules"))
         return
-    result = score(rest, lib)
     best = best_values(rest, lib)
-    after = score(best.bid, lib)
+    result, after = best.before, best.after
     st.dataframe(_rows(result, after, best.changes, lib), hide_index=True, key="score:table")
     st.markdown(f"**{_totals(result)}**")
     if message := st.session_state.pop(MESSAGE, None):
