@@ -218,11 +218,3 @@ def template_from_bid(bid: Bid, name: str, owner: str, description: str = "") ->
     return Template(name=name, owner=owner, description=description, bidder=bid.bidder,
                     clauses=list(bid.clauses), staff=list(bid.staff), offices=list(bid.offices))
 
-
-def clause_usage(folders: Folders) -> dict[str, int]:
-    """How many saved bids and templates use each clause (any version)."""
-    counts: dict[str, int] = {}
-    for saved in list_bids(folders)[0] + list_templates(folders)[0]:
-        for clause_id in {c.id for c in saved.model.clauses}:
-            counts[clause_id] = counts.get(clause_id, 0) + 1
-    return counts

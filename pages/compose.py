@@ -263,7 +263,7 @@ def people_editor(bid: Bid) -> None:
                                                     "phone": t("col.phone")}, "offices")
 
 
-def findings_panel(result) -> None:
+def findings_panel(result, lib: Library) -> None:
     """Blocking findings first, then what needs a look; what is met is folded away."""
     st.subheader(t("findings.title"))
     req = result.requirement_findings
@@ -282,22 +282,22 @@ def findings_panel(result) -> None:
         line = f"**{finding.status}** {subject}  \n{finding_text(finding)}"
         if finding.blocking:
             st.error(f"{t('findings.blocking')} · {line}", icon=":material/block:")
-            open_clause_button(finding, f"finding{n}")
+            open_clause_button(finding, f"finding{n}", lib)
         elif finding.kind == "requirement" and finding.status in ("正偏离", "无偏离"):
             met.append(line)
         elif id(finding) not in open_ids:  # an open row is shown once, with the form that decides it
             look.append((n, line, finding))
     for n, line, finding in look:
         st.warning(line, icon=":material/help:")
-        open_clause_button(finding, f"finding{n}")
-    decisions_panel(result)
+        open_clause_button(finding, f"finding{n}", lib)
+    decisions_panel(result, lib)
     if met:
         with st.expander(t("findings.met", n=len(met))):
             for line in met:
                 st.markdown(line)
 
 
-def output_panel(bid: Bid, chapter, draft_chapter) -> None:
+def output_panel(bid: Bid, chapter, draft_chapter, lib: Library) -> None:
     st.subheader(t("output.title"))
     blocking = chapter.check.blocking
     undecided = open_rows(chapter.check)
@@ -315,7 +315,7 @@ def output_panel(bid: Bid, chapter, draft_chapter) -> None:
                        mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
     st.download_button(t("output.yaml"), data=lambda: bidfile.to_yaml(bid), file_name=workspace.download_name(bid, False, "yaml"),
                        mime="application/x-yaml", key="download:yaml", on_click="ignore")
-    xlsx_download_button(bid, get_library(), chapter.check)
+    xlsx_download_button(bid, lib, chapter.check)
     save_name = st.text_input(t("output.save_name"), name, key=key("save_name"))
     if st.button(t("output.save"), key="save"):
         with shown_errors():
@@ -361,8 +361,8 @@ with shown_errors():
     chapter_ = compose(rest_, library_)
     chapter_.check.findings[:0] = [missing_finding(c, library_) for c in missing_]
     with right:
-        output_panel(bid_, chapter_, replace(chapter_, draft=True))
-        findings_panel(chapter_.check)
+        output_panel(bid_, chapter_, replace(chapter_, draft=True), library_)
+        findings_panel(chapter_.check, library_)
     with st.expander(t("preview.title"), expanded=True):
         st.html(render_html(chapter_))
     autosave_draft()

@@ -19,7 +19,8 @@ from bidkit import cli
 from bidkit.errors import BidError, BidkitError, ConflictError, DatabaseUnavailable
 from bidkit.model import Bid, NewVersion, Template
 from bidkit.store import URL_VARIABLE, open_store
-from bidkit.store.folders import AUDIT_FILE, MAX_AUDIT_ACTOR_CHARS, FolderStore
+from bidkit.store.base import MAX_AUDIT_ACTOR_CHARS
+from bidkit.store.folders import AUDIT_FILE, FolderStore
 from bidkit.workspace import Folders
 from tests.conftest import ROOT, folder_store
 

@@ -11,6 +11,7 @@ from datetime import datetime
 import streamlit as st
 
 from bidkit.check import CheckResult, decided_at_text, open_rows, stale_decisions, suggested_response
+from bidkit.library import Library
 from bidkit.model import MAX_RESPONSE_CHARS, Bid, Finding, RowDecision
 from ui.auth import current_identity
 from ui.fixes import row_fix_buttons, row_id
@@ -80,7 +81,7 @@ def _decide_form(finding: Finding) -> None:
         st.form_submit_button(t("decide.confirm"), on_click=_decide, args=(finding,))
 
 
-def decisions_panel(result: CheckResult) -> None:
+def decisions_panel(result: CheckResult, lib: Library) -> None:
     """The open rows, each with its decision form, then the rows the writer decided."""
     bid = get_bid()
     _drop_stale(bid)
@@ -92,7 +93,7 @@ def decisions_panel(result: CheckResult) -> None:
     if rows:
         st.markdown(f"**{t('decide.title', n=len(rows))}**")
     for finding in rows:
-        row_fix_buttons(finding)
+        row_fix_buttons(finding, lib)
         _decide_form(finding)
     decided = list({f.requirement.text: f for f in result.requirement_findings if f.decision}.values())
     if decided:

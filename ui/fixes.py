@@ -7,9 +7,10 @@ import hashlib
 import streamlit as st
 
 from bidkit.check import clauses_for
+from bidkit.library import Library
 from bidkit.model import ClauseChoice, ClauseVersion, Finding
 from ui.messages import t
-from ui.state import COMPOSE_TABS, get_bid, get_library, key
+from ui.state import COMPOSE_TABS, get_bid, key
 
 # Buttons offered under one 未响应 row: a metric rarely has more clauses, and a long list is no help.
 MAX_SUGGESTIONS = 3
@@ -28,10 +29,9 @@ def _focus(category: str) -> None:
     st.session_state[COMPOSE_TABS] = t("compose.clauses")
 
 
-def open_clause_button(finding: Finding, slot: str) -> None:
+def open_clause_button(finding: Finding, slot: str, lib: Library) -> None:
     """A button opening the card of the chosen clause a finding is about, when there is one (`slot`
     tells apart two buttons for one clause)."""
-    lib = get_library()
     entry = lib.clauses.get(finding.clause_id or "")
     if entry is None or not any(c.id == finding.clause_id for c in get_bid().clauses):
         return  # a clause the library lacks has its own card at the top of the editor
@@ -46,13 +46,13 @@ def _add(version: ClauseVersion) -> None:
     _focus(version.category)
 
 
-def row_fix_buttons(finding: Finding) -> None:
+def row_fix_buttons(finding: Finding, lib: Library) -> None:
     """For an open row: open the clause that answers it in other terms (需人工确认), or add the
     library's latest approved clause answering its metric (未响应)."""
     row = row_id(finding.requirement.text)
-    open_clause_button(finding, row)
+    open_clause_button(finding, row, lib)
     if finding.status != "未响应":
         return
-    for version in clauses_for(finding.requirement.metric, get_library(), get_bid())[:MAX_SUGGESTIONS]:
+    for version in clauses_for(finding.requirement.metric, lib, get_bid())[:MAX_SUGGESTIONS]:
         st.button(t("fix.add_clause", title=version.title), key=key("fix:add", row, version.id),
                   icon=":material/add:", on_click=_add, args=(version,))

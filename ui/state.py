@@ -27,7 +27,7 @@ from bidkit.errors import BidkitError, ConflictError, DatabaseUnavailable
 from bidkit.library import Library
 from bidkit.model import Bid, Bidder, ClauseChoice, Template
 from bidkit.settings import load_settings
-from bidkit.store import Store, configured_url, open_store
+from bidkit.store import Store, configured_url, store_for
 from bidkit.store.base import Saved
 from bidkit.workspace import PROJECT_ROOT, Draft, Folders
 from ui.auth import current_identity
@@ -44,21 +44,16 @@ def first_bid_path() -> Path:
     return Path(os.environ.get("BIDKIT_BID") or DEMO_BID)
 
 
-def folders() -> Folders:
-    return Folders.from_env()
-
-
-def _store_config() -> tuple[str | None, Folders]:
-    """What decides the store: the database URL (None: folders) and the folders."""
-    configured = configured_url()
-    return (configured[0] if configured else None), folders()
+def _store_config() -> tuple[tuple[str, str] | None, Folders]:
+    """What decides the store: the database's (URL, where) (None: folders) and the folders."""
+    return configured_url(), Folders.from_env()
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def _open_store(url: str | None, folders_: Folders) -> Store:
+def _open_store(configured: tuple[str, str] | None, folders_: Folders) -> Store:
     # one per process and configuration (the arguments are the cache's key: another URL or folder
     # opens another store); every session shares a database's connection pool
-    return open_store(folders=folders_)
+    return store_for(configured, folders_)
 
 
 def get_store() -> Store:
@@ -66,7 +61,7 @@ def get_store() -> Store:
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def _load_library(config: tuple[str | None, Folders], stamp, _store: Store) -> Library:
+def _load_library(config: tuple[tuple[str, str] | None, Folders], stamp, _store: Store) -> Library:
     return _store.load_library()
 
 

@@ -28,9 +28,14 @@ def configured_url(settings: Settings | None = None) -> tuple[str, str] | None:
 def open_store(settings: Settings | None = None, folders: Folders | None = None) -> Store:
     """The team's database when one is configured ($BIDKIT_DATABASE_URL, else the settings'
     database_url); otherwise the folders (`folders`, else those of the environment)."""
-    configured = configured_url(settings)
+    return store_for(configured_url(settings), folders or Folders.from_env())
+
+
+def store_for(configured: tuple[str, str] | None, folders: Folders) -> Store:
+    """The store of a configuration worked out before: configured_url's (URL, where), or None for
+    the folders."""
     if configured is None:
-        return FolderStore(folders or Folders.from_env())
+        return FolderStore(folders)
     from bidkit.store.pg_store import PgStore
 
     return PgStore(*configured)

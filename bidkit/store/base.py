@@ -10,6 +10,8 @@ whole or absent; every write appends one AuditEntry.
 """
 from __future__ import annotations
 
+import os
+import socket
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Hashable, Iterable, Literal, Protocol
@@ -32,6 +34,30 @@ class Saved:
     model: BaseModel
     revision: str
     modified: datetime
+
+
+def usage_counts(saved: Iterable[Saved]) -> dict[str, int]:
+    """How many of these saved bids and templates use each clause (any version)."""
+    counts: dict[str, int] = {}
+    for one in saved:
+        for clause_id in {c.id for c in one.model.clauses}:
+            counts[clause_id] = counts.get(clause_id, 0) + 1
+    return counts
+
+
+# A name typed on the command line may be any length; the log keeps enough of it to know who.
+MAX_AUDIT_ACTOR_CHARS = 200
+
+
+def audit_actor(actor: str) -> str:
+    """Who an audit entry names: the name as given, cut to MAX_AUDIT_ACTOR_CHARS."""
+    return actor.strip()[:MAX_AUDIT_ACTOR_CHARS]
+
+
+def instance() -> str:
+    """Which app process wrote an audit entry (read at each write: a store may be used by a
+    forked worker with a pid of its own)."""
+    return f"{socket.gethostname()}:{os.getpid()}"
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,6 @@ is whole or absent, and nothing already in it is rewritten.
 from __future__ import annotations
 
 import os
-import socket
 import stat
 from datetime import datetime, timezone
 from pathlib import Path
@@ -22,21 +21,16 @@ from bidkit.errors import BidError, BidkitError
 from bidkit.library import Library
 from bidkit.model import Bid, ClauseVersion, NewVersion, Review, Template
 from bidkit.storage import locked
-from bidkit.store.base import AuditEntry, Kind, Saved
+from bidkit.store.base import AuditEntry, Kind, Saved, audit_actor, instance, usage_counts
 from bidkit.workspace import Draft, Folders
 
 AUDIT_FILE = "audit.jsonl"
-# A name typed on the command line may be any length; the log keeps enough of it to know who.
-MAX_AUDIT_ACTOR_CHARS = 200
-# The longest line the log holds: the actor above, a key of at most 240 bytes, a host name of at
-# most 255 and the rest; reading the newest entries reads this much per entry from the end.
+# The longest line the log holds: the actor (base.MAX_AUDIT_ACTOR_CHARS), a key of at most 240
+# bytes, a host name of at most 255 and the rest; reading the newest entries reads this much per
+# entry from the end.
 MAX_AUDIT_LINE_BYTES = 4096
 
 _ENTRY = pydantic.TypeAdapter(AuditEntry)
-
-
-def _instance() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}"
 
 
 class FolderStore:
@@ -97,7 +91,7 @@ class FolderStore:
         self._audit(actor, "delete-template", key)
 
     def clause_usage(self) -> dict[str, int]:
-        return workspace.clause_usage(self.folders)
+        return usage_counts(self.list_saved("bid")[0] + self.list_saved("template")[0])
 
     # -- per-user drafts: autosaved at every change, so they stay out of the audit log
 
@@ -110,8 +104,8 @@ class FolderStore:
     # -- the audit log
 
     def _audit(self, actor: str, action: str, subject: str) -> None:
-        entry = AuditEntry(at=datetime.now(timezone.utc).astimezone(), actor=actor.strip()[:MAX_AUDIT_ACTOR_CHARS],
-                           action=action, subject=subject, instance=_instance())
+        entry = AuditEntry(at=datetime.now(timezone.utc).astimezone(), actor=audit_actor(actor),
+                           action=action, subject=subject, instance=instance())
         line = _ENTRY.dump_json(entry) + b"\n"
         try:
             with locked(self.folders.workspace):

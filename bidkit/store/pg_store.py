@@ -8,8 +8,6 @@ writes the folder back byte for byte.
 """
 from __future__ import annotations
 
-import os
-import socket
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
@@ -26,8 +24,8 @@ from bidkit.library.load import _assemble
 from bidkit.library.write import conflict_error, decide_review, id_taken, prepare_version, version_digest
 from bidkit.model import Bid, ClauseVersion, NewVersion, Review, Template
 from bidkit.store import pg_connect, pg_schema
-from bidkit.store.base import AuditEntry, Kind, Saved
-from bidkit.store.folders import MAX_AUDIT_ACTOR_CHARS, missing_template
+from bidkit.store.base import AuditEntry, Kind, Saved, audit_actor, instance, usage_counts
+from bidkit.store.folders import missing_template
 from bidkit.userfile import read_user_file
 from bidkit.workspace import Draft, file_stem
 
@@ -44,11 +42,6 @@ UNION ALL
 SELECT c.category || '/' || e.clause_id || '/v' || e.version || '.' || e.event || '.yaml', e.yaml
   FROM review_events e JOIN clauses c ON c.id = e.clause_id
 """
-
-
-def _instance() -> str:
-    # (read at each write: a pool may be used by a forked worker with a pid of its own)
-    return f"{socket.gethostname()}:{os.getpid()}"
 
 
 class PgStore:
@@ -90,7 +83,7 @@ class PgStore:
                verified: bool = False) -> None:
         conn.execute("INSERT INTO audit_log (actor, verified, action, clause_id, version, document_kind, "
                      "document_name, instance) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
-                     (actor.strip()[:MAX_AUDIT_ACTOR_CHARS], verified, action, clause_id, version, kind, name, _instance()))
+                     (audit_actor(actor), verified, action, clause_id, version, kind, name, instance()))
 
     # -- the clause library
     def library_stamp(self) -> int:
@@ -213,11 +206,7 @@ class PgStore:
             self._audit(conn, actor, "delete-template", kind="template", name=key)
 
     def clause_usage(self) -> dict[str, int]:
-        counts: dict[str, int] = {}
-        for saved in self.list_saved("bid")[0] + self.list_saved("template")[0]:
-            for clause_id in {c.id for c in saved.model.clauses}:
-                counts[clause_id] = counts.get(clause_id, 0) + 1
-        return counts
+        return usage_counts(self.list_saved("bid")[0] + self.list_saved("template")[0])
 
     # -- per-user drafts (autosave; not audited, as on folders: it would flood the log)
     def save_draft(self, user_key: str, bid: Bid, name: str) -> Draft:
