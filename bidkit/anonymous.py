@@ -114,11 +114,10 @@ def scrub_package(document, headers: list) -> None:
             part._blob = _APP_NAMES.sub(rb"<\1/>", part.blob)
 
 
-def anonymous_findings(bid: Bid, clauses: list[ResolvedClause], company: Bidder | None) -> list[Finding]:
-    """For an anonymous bid, one blocking finding for each identifying word left in a chosen
-    clause's rendered text (its values filled in; a clause that cannot render, in its text values)
-    and in the decided deviation-table rows, with how often it occurs there."""
-    words = identifying(bid, company)
+def anonymous_findings(bid: Bid, clauses: list[ResolvedClause], words: list[Identifying]) -> list[Finding]:
+    """For an anonymous bid, one blocking finding for each identifying word (`identifying`) left in
+    a chosen clause's rendered text (its values filled in; a clause that cannot render, in its text
+    values) and in the decided deviation-table rows, with how often it occurs there."""
     texts = []
     for clause in clauses:
         values = [v for v in clause.choice.params.values() if isinstance(v, str)]

@@ -49,6 +49,8 @@ class CheckResult:
     findings: list[Finding]
     clauses: list[ResolvedClause]
     requirement_findings: list[Finding]
+    # a 暗标 bid's identifying words (anonymous.identifying), which its chapter and workbook mask
+    identifying: list[anonymous.Identifying]
 
     @property
     def blocking(self) -> list[Finding]:
@@ -366,10 +368,11 @@ def check(bid: Bid, lib: Library) -> CheckResult:
     findings += clause_findings(clauses)
     findings += text_findings(bid, clauses)
     findings += conditions.condition_findings(bid, clauses)
-    if bid.anonymous:
-        findings += anonymous.anonymous_findings(bid, clauses, load_settings().bidder)
+    words = anonymous.identifying(bid, load_settings().bidder) if bid.anonymous else []
+    if words:
+        findings += anonymous.anonymous_findings(bid, clauses, words)
     findings.sort(key=lambda f: not f.blocking)
-    return CheckResult(findings, clauses, per_requirement)
+    return CheckResult(findings, clauses, per_requirement, words)
 
 
 # The chapter is written in Chinese whatever the app's language.

@@ -13,7 +13,6 @@ from bidkit.check import CheckResult, check, deviation_rows
 from bidkit.commitments import ResolvedClause
 from bidkit.library import Library
 from bidkit.model import Bid, FormColumn, TenderForm
-from bidkit.settings import load_settings
 
 CHINESE_DIGITS = "零一二三四五六七八九"
 DRAFT_MARK = "草稿"
@@ -228,7 +227,7 @@ def compose(bid: Bid, lib: Library, draft: bool = False, today: date | None = No
     chapter.blocks.append(Closing(bid.bidder.name, f"{day.year}年{day.month}月{day.day}日"))
     if bid.anonymous:
         chapter.anonymous = True
-        chapter.blocks = anonymised(chapter.blocks, anonymous.identifying(bid, load_settings().bidder))
+        chapter.blocks = anonymised(chapter.blocks, result.identifying)
     return chapter
 
 

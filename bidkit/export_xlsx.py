@@ -24,7 +24,6 @@ from bidkit.library import Library
 from bidkit.model import Bid, Finding
 from bidkit.render_docx import MAX_PROPERTY_CHARS
 from bidkit.score import RuleScore, ScoreResult
-from bidkit.settings import load_settings
 
 MAX_CELL_CHARS = 32_767  # Excel's own limit: a longer cell makes Excel call the file corrupt
 # Rows of one sheet: a real tender has tens; a hostile bid of 2 MB could ask for tens of thousands,
@@ -62,7 +61,7 @@ def findings_workbook(bid: Bid, lib: Library, result: CheckResult, points: Score
     """The .xlsx of a bid's check: 检查结果, 偏离表 and 评分自查. `messages` are the findings' messages
     in order, as a page words them (a clause's parameter problems are coded, and the check's own
     message mixes in English); by default the check's."""
-    words = anonymous.identifying(bid, load_settings().bidder) if bid.anonymous else []
+    words = result.identifying
     book = Workbook()
     book.remove(book.active)
     findings = _findings_sheet(result, messages or [f.message for f in result.findings])

@@ -82,14 +82,19 @@ def _parse_category(rel: str, text: str):
 def _parse_file(root: Path, rel: str) -> tuple[Any, list[LibraryIssue]]:
     """Parse one library file by what its path says it is; whatever goes wrong is an issue of this
     file, so the rest of the library loads."""
+    text, issue = read_text(root, rel)
+    return (None, [issue]) if issue else parse_text(rel, text)
+
+
+def read_text(root: Path, rel: str) -> tuple[str, LibraryIssue | None]:
+    """The text of the library file at `rel`, or why it cannot be read (as the file's issue)."""
     try:
         # (a FIFO or a huge file dropped into a shared library must neither hang nor swamp a load)
-        text = read_user_file(os.path.join(root, rel), MAX_FILE_BYTES, LibraryError).decode("utf-8")
+        return read_user_file(os.path.join(root, rel), MAX_FILE_BYTES, LibraryError).decode("utf-8"), None
     except UnicodeDecodeError:
-        return None, [LibraryIssue(rel, None, "is not UTF-8 text")]
+        return "", LibraryIssue(rel, None, "is not UTF-8 text")
     except LibraryError as exc:
-        return None, [LibraryIssue(rel, None, exc.message)]
-    return parse_text(rel, text)
+        return "", LibraryIssue(rel, None, exc.message)
 
 
 def parse_text(rel: str, text: str) -> tuple[Any, list[LibraryIssue]]:

@@ -19,7 +19,7 @@ from bidkit import bidfile, storage, yamlio
 from bidkit.errors import BidError, LibraryError
 from bidkit.library.cache import _Parsed, parse_all, parse_stored_text
 from bidkit.library.entries import Library, LibraryIssue
-from bidkit.library.files import MAX_FILE_BYTES, _library_files, parse_text
+from bidkit.library.files import MAX_FILE_BYTES, _library_files, parse_text, read_text
 from bidkit.library.load import _assemble
 from bidkit.library.write import conflict_error, decide_review, id_taken, prepare_version, version_digest
 from bidkit.model import Bid, ClauseVersion, NewVersion, Review, Template
@@ -240,16 +240,13 @@ class PgStore:
         for rel, _stamp in _library_files(root, walk_issues):
             # stored under the path it is exported to: vN.yml comes back as vN.yaml
             stored_as = rel[:-len(".yml")] + ".yaml" if rel.endswith(".yml") else rel
-            try:
-                text = read_user_file(root / rel, MAX_FILE_BYTES, LibraryError).decode("utf-8")
-            except UnicodeDecodeError:
-                walk_issues.append(LibraryIssue(rel, None, "is not UTF-8 text"))
-            except LibraryError as exc:
-                walk_issues.append(LibraryIssue(rel, None, exc.message))
-            else:
-                if stored_as in texts:
-                    walk_issues.append(LibraryIssue(rel, None, f"is there twice, also as {stored_as}"))
-                texts[stored_as] = text
+            text, issue = read_text(root, rel)
+            if issue:
+                walk_issues.append(issue)
+                continue
+            if stored_as in texts:
+                walk_issues.append(LibraryIssue(rel, None, f"is there twice, also as {stored_as}"))
+            texts[stored_as] = text
         parsed = dict(zip(texts, parse_all(parse_stored_text, list(texts.items()))))
         lib = _assemble(root, parsed)
         issues = walk_issues + lib.issues
@@ -310,18 +307,15 @@ class PgStore:
         """Write the library as the folder files it was imported from: (files written, files already
         the same). A file there that differs is refused before anything is written."""
         texts = self.library_texts()
-        same = 0
+        missing = []
         for rel in sorted(texts):
             path = root / rel
-            if path.is_symlink() or path.exists():
-                there = read_user_file(path, MAX_FILE_BYTES, LibraryError)
-                if there != texts[rel].encode("utf-8"):
-                    raise LibraryError("is already there and differs from the database's text; nothing was "
-                                       "exported (export into an empty folder, or move this file away)",
-                                       file=str(path), code="library-export-differs", path=str(path))
-                same += 1
-        for rel in sorted(texts):
-            path = root / rel
-            if not path.exists():
-                storage.create_exclusive(path, texts[rel].encode("utf-8"))
-        return len(texts) - same, same
+            if not (path.is_symlink() or path.exists()):
+                missing.append(rel)
+            elif read_user_file(path, MAX_FILE_BYTES, LibraryError) != texts[rel].encode("utf-8"):
+                raise LibraryError("is already there and differs from the database's text; nothing was "
+                                   "exported (export into an empty folder, or move this file away)",
+                                   file=str(path), code="library-export-differs", path=str(path))
+        for rel in missing:
+            storage.create_exclusive(root / rel, texts[rel].encode("utf-8"))
+        return len(missing), len(texts) - len(missing)
