@@ -79,7 +79,7 @@ class ResolvedClause:
         """The rendered text split into paragraphs at blank lines."""
         if not self.text:
             return []
-        return [p.strip() for p in re.split(r"\n\s*\n", self.text) if p.strip()]
+        return templating.paragraphs(self.text)
 
     def sentence_with(self, commitment: Commitment) -> str:
         """The sentence of the rendered text that states the commitment, for the deviation table."""

@@ -218,8 +218,7 @@ def preview(text: str, params: Mapping[str, ParamSpec]) -> list[tuple[str, bool]
     details, as (piece, printed by a field) pairs for a page to highlight the fields' values.
 
     Raises LibraryError when the text cannot be rendered."""
-    values, _others = templating.sample_values(params)
-    values = {**templating.SAMPLE_BID, **values}
+    values = templating.sample_context(params)
     clean = text.replace(_START, "").replace(_END, "")
     try:
         rendered = templating.render(_OUTPUT.sub(lambda m: _START + m.group(0) + _END, clean), values)

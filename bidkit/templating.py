@@ -289,6 +289,20 @@ def sample_values(params: Mapping[str, ParamSpec]) -> tuple[dict[str, Any], list
     return base, others
 
 
+def sample_context(params: Mapping[str, ParamSpec]) -> dict[str, Any]:
+    """What a clause is shown with before any bid: the sample bid details and each parameter's
+    default (a stand-in where it has none)."""
+    return {**SAMPLE_BID, **sample_values(params)[0]}
+
+
+_PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+
+
+def paragraphs(text: str) -> list[str]:
+    """A rendered clause text's paragraphs: split at blank lines (spaces on them too), stripped."""
+    return [p.strip() for p in _PARAGRAPH_BREAK.split(text) if p.strip()]
+
+
 def _sample_problems(text: str, params: Mapping[str, ParamSpec]) -> list[LibraryError]:
     base, others = sample_values(params)
     try:

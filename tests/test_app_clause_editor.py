@@ -180,3 +180,11 @@ def test_edits_survive_a_visit_to_another_clause(lib_root):
     save_button(at, "response-time").click().run()
     saved = library.load(lib_root).clause("response-time").latest()
     assert (saved.title, saved.text, saved.note) == ("报修响应时间（改）", "接到报修后{{ response_time }}内响应。", "改写正文")
+
+
+def test_the_preview_splits_paragraphs_as_the_chapter_does():
+    """A blank line holding spaces ends a paragraph in the .docx (ResolvedClause.paragraphs), so
+    it does in the editor's preview too."""
+    from ui.param_form import preview_html
+
+    assert preview_html("甲段。\n   \n乙段。\n\n丙段。", {}).count("<p>") == 3

@@ -26,8 +26,7 @@ FORM_FIELDS = {"title": "edit.title", "params": "pform.yaml_label", "text": "pfo
 
 def render_with_defaults(version: ClauseVersion | NewVersion) -> str:
     """The text with the defaults (a stand-in where a parameter has none) and sample bid details."""
-    values, _others = templating.sample_values(version.params)
-    return templating.render(version.text, {**templating.SAMPLE_BID, **values})
+    return templating.render(version.text, templating.sample_context(version.params))
 
 
 def _draft_from_form(entry: ClauseEntry, based_on: int, prefix: str,

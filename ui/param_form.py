@@ -10,17 +10,18 @@ from __future__ import annotations
 
 import hashlib
 import html
+from typing import get_args
 
 import streamlit as st
 
 from bidkit import params_form, templating, yamlio
 from bidkit.errors import LibraryError
 from bidkit.merge3 import has_markers
-from bidkit.model import METRICS, ParamSpec
+from bidkit.model import METRICS, ParamSpec, ParamType
 from bidkit.params_form import UNITS_BY_TYPE, ParamRow
 from ui.messages import coded_text, error_text, metric_label, t, unit_label
 
-TYPES = ("duration", "count", "text", "choice", "bool", "service_hours")
+TYPES = get_args(ParamType)
 BID_FIELDS = {name: f"pform.bid.{name}" for name in templating.BID_VARIABLES}
 # What an empty field means: a select offers "" for "none", as it shows None as not chosen yet.
 _EMPTY = {"metric": None, "help": ""}
@@ -240,7 +241,7 @@ def preview_html(text: str, params: dict[str, ParamSpec]) -> str:
     """The text rendered with the defaults, each field's value highlighted, paragraphs kept."""
     pieces = "".join(f'<mark class="clause-field">{html.escape(p)}</mark>' if field else html.escape(p)
                      for p, field in params_form.preview(text, params))
-    paragraphs = "".join(f"<p>{p.strip().replace(chr(10), '<br>')}</p>" for p in pieces.split("\n\n") if p.strip())
+    paragraphs = "".join(f"<p>{p.replace(chr(10), '<br>')}</p>" for p in templating.paragraphs(pieces))
     return ('<div class="clause-preview" style="line-height:1.8">'
             '<style>.clause-preview mark{background:#fde68a;padding:0 2px;border-radius:3px}</style>'
             f"{paragraphs}</div>")
