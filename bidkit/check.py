@@ -342,11 +342,11 @@ def clause_findings(clauses: list[ResolvedClause]) -> list[Finding]:
                                     message=f"{clause.ref} 的状态为“{STATUS_ZH[clause.status]}”，未经法务审批"))
         for kind, status, problems in (("placeholder", "未填写", clause.problems),
                                        ("bounds", "超出范围", clause.out_of_bounds)):
-            findings += [Finding(kind=kind, status=status, blocking=True, clause_id=clause.version.id,
-                                 message=f"{clause.ref}：{problem.message}",
-                                 problem=ValueProblem(f"{clause.ref}：{problem.message}", code="clause-param",
-                                                      ref=clause.ref, problem=problem))
-                         for _name, problem in problems]
+            for _name, problem in problems:
+                coded = ValueProblem(f"{clause.ref}：{problem.message}", code="clause-param", ref=clause.ref,
+                                     problem=problem)
+                findings.append(Finding(kind=kind, status=status, blocking=True, clause_id=clause.version.id,
+                                        message=coded.message, problem=coded))
         if clause.render_error:
             findings.append(Finding(kind="placeholder", status="无法生成", blocking=True,
                                     clause_id=clause.version.id, message=clause.render_error))

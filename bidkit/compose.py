@@ -12,7 +12,7 @@ from bidkit import anonymous
 from bidkit.check import CheckResult, check, deviation_rows
 from bidkit.commitments import ResolvedClause
 from bidkit.library import Library
-from bidkit.model import Bid, FormColumn, TenderForm
+from bidkit.model import STATUS_SPELLINGS, Bid, FormColumn, TenderForm
 
 CHINESE_DIGITS = "零一二三四五六七八九"
 DRAFT_MARK = "草稿"
@@ -163,8 +163,6 @@ OUR_DEVIATION_FORM = TenderForm(title="售后服务偏离表", columns=[
 FIELD_WIDTHS = {"number": 0.7, "mark": 0.7, "ref": 1.3, "topic": 1.4, "requirement": 2.6, "response": 3.0,
                 "status": 1.1, "note": 2.6, None: 1.5}
 CENTRED_FIELDS = ("number", "mark", "status")
-# How a tender may spell our statuses among the choices it lists (D1: “符合”指与招标文件要求一致).
-STATUS_SPELLINGS = {"无偏离": ("符合", "满足", "完全响应"), "负偏离": ("不符合", "不满足")}
 
 
 def chosen_form(bid: Bid) -> TenderForm | None:

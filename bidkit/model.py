@@ -453,6 +453,9 @@ MAX_FORM_CHOICES = 12
 MAX_FORM_TITLE_CHARS = 60
 MAX_FORM_HEADER_CHARS = 60
 MAX_LETTER_CHARS = 5000
+# How a tender may spell our statuses among the choices it lists (D1: “符合”指与招标文件要求一致):
+# the form reader knows them as status words, the chapter writes ours in the tender's spelling.
+STATUS_SPELLINGS = {"无偏离": ("符合", "满足", "完全响应"), "负偏离": ("不符合", "不满足")}
 # Our deviation row's parts a tender's column can take (compose.py fills them); `topic` names a
 # requirement (内容) when another column holds its text (要求标准), `mark` is its ★.
 FormField = Literal["number", "ref", "topic", "requirement", "response", "status", "note", "mark"]

@@ -20,7 +20,7 @@ from bidkit.extract.score_rules import extract_scoring
 from bidkit.extract.walk import collector_paused, extract_blocks, tender_text_blocks
 from bidkit.model import (
     MAX_FORM_CHOICES, MAX_FORM_COLUMNS, MAX_FORM_HEADER_CHARS, MAX_FORM_TITLE_CHARS, MAX_FORMS, MAX_LETTER_CHARS,
-    MAX_SCORING_RULES, FormColumn, Requirement, ScoringRule, TenderForm)
+    MAX_SCORING_RULES, STATUS_SPELLINGS, FormColumn, Requirement, ScoringRule, TenderForm)
 
 # What each column of a tender's form holds, by the words of its header: the first pattern that
 # matches names the field (see compose.py for what each field is filled with). None: a column we
@@ -49,7 +49,8 @@ _BRACKET_RE = re.compile(r"[(（]([^()（）]*)[)）]")
 _CHOICE_SPLIT_RE = re.compile(r"[、/／，,;；\s]+|或")
 _QUOTED_RE = re.compile(r"[“\"']([^”\"']{1,6})[”\"']")
 # Every status word a tender may list for a row; ours are 正偏离 / 无偏离 / 负偏离 (compose.py).
-STATUS_WORDS = ("正偏离", "无偏离", "负偏离", "符合", "满足", "完全响应", "不符合", "不满足", "不涉及", "偏离")
+STATUS_WORDS = frozenset(("正偏离", "无偏离", "负偏离", "不涉及", "偏离",
+                          *(spelling for spellings in STATUS_SPELLINGS.values() for spelling in spellings)))
 
 # The lines above a table looked at for its title, and below it for the notes listing statuses.
 _TITLE_LOOKBACK = 4
@@ -248,8 +249,7 @@ def _letter(blocks: Sequence[Block], i: int) -> TenderForm | None:
     for below in blocks[i + 1:i + 1 + MAX_LETTER_LINES]:
         if below.kind in ("row", "header") or (below.kind == "heading" and lines):
             break
-        if lines and NUMBERING_RE.match(normalise(below.text)) and not _LETTER_END_RE.search(below.text):
-            m = NUMBERING_RE.match(normalise(below.text))
+        if lines and (m := NUMBERING_RE.match(normalise(below.text))) and not _LETTER_END_RE.search(below.text):
             if m.group("cn") or m.group("chapter") or m.group("annex"):
                 break  # the next 六、… part of the tender
         lines.append(below.text)
