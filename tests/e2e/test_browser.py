@@ -119,9 +119,11 @@ def choose(page: Page, combobox: Locator, option: str) -> None:
 
     On a loaded machine a rerun that `settle` did not see start (after typing in another field)
     can redraw the list under the click, which is then lost and leaves the list open over the
-    page: pick again until the list has closed."""
+    page: pick again until the list has closed. The option's text is typed first, so the list
+    holds it near the top (a long list draws only the options in view)."""
     for _ in range(3):
         combobox.click()
+        combobox.fill(option)
         page.get_by_role("option", name=option, exact=True).click()
         settle(page, delay_ms=500)
         if not page.get_by_role("listbox").count():
