@@ -58,11 +58,14 @@ def test_a_real_tender_reads_the_same_in_stretches(monkeypatch: pytest.MonkeyPat
     assert read_pdf.pdf_lines(SHARED_D3) == serial
 
 
+_READ_STRETCH = read_pdf._read_stretch  # the reader itself, which _crash stands in for
+
+
 def _crash(path, stretch):
     if stretch[0]:
         faulthandler.disable()  # (pytest's dump of the crash would only clutter the log)
         os.kill(os.getpid(), signal.SIGSEGV)  # as PDFium would on a file that breaks it
-    return read_pdf._read_stretch(path, stretch)
+    return _READ_STRETCH(path, stretch)
 
 
 def test_a_reader_that_dies_is_the_files_error(tender: Path, monkeypatch: pytest.MonkeyPatch) -> None:
