@@ -9,7 +9,7 @@ import functools
 import re
 
 from bidkit.extract.merge import Found
-from bidkit.extract.outline import Outline, is_title
+from bidkit.extract.outline import is_title
 from bidkit.extract.sentences import SENTENCE_RE
 
 
@@ -83,11 +83,12 @@ def _marks_re(marks: frozenset[str]) -> re.Pattern:
     return re.compile("[" + re.escape("".join(sorted(marks))) + "]") if marks else re.compile(r"(?!)")
 
 
-def mark_back(found: list[Found], parent: int | None, outline: Outline) -> None:
-    """'以上条款为实质性条款': everything found so far under the same parent is mandatory."""
-    done = outline.marked.get(parent, 0)
+def mark_back(found: list[Found], parent: int | None, marked: dict) -> None:
+    """'以上条款为实质性条款': everything found so far under the same parent is mandatory (`marked`:
+    a parent's uid -> len(found) at its last such line)."""
+    done = marked.get(parent, 0)
     for i in range(len(found) - 1, done - 1, -1):
         if parent is not None and parent not in found[i].path:
             break  # found is in document order: the parent's items are the last ones
         found[i].mandatory = True
-    outline.marked[parent] = len(found)
+    marked[parent] = len(found)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Sequence
 
 from bidkit.extract.places import AFTER_SALES, NEUTRAL, classify, makes_mandatory, title_of
 
@@ -104,8 +105,6 @@ class Outline:
     stack: list[_Node] = field(default_factory=list)
     scopes: list[_Scope] = field(default_factory=list)
     next_uid: int = 0
-    marked: dict = field(default_factory=dict)  # parent uid -> len(found) at its last 以上 line
-    analysed: dict = field(default_factory=dict)  # a block's content -> its clauses._Analysis, see walk._analyse
     parsed: dict = field(default_factory=dict)  # a line's text -> walk._Parsed, see walk._line
     titles: dict = field(default_factory=dict)  # a heading's uid -> its text, see section()
     section_titles: dict = field(default_factory=dict)  # a heading's text -> its section_title
@@ -212,8 +211,10 @@ class Outline:
                 return True
         return False
 
-    def ref(self, extra: str = "") -> str:
-        key = tuple([n.label for n in self.stack if n.label])
+    # The four below read a stack the walk kept (a snapshot of `stack` where a block stood).
+
+    def ref(self, stack: Sequence[_Node], extra: str = "") -> str:
+        key = tuple([n.label for n in stack if n.label])
         if extra:
             key += (extra,)
         ref = self.refs.get(key)
@@ -221,8 +222,8 @@ class Outline:
             ref = self.refs[key] = _ref(list(key))
         return ref
 
-    def path(self) -> tuple[int, ...]:
-        return tuple(n.uid for n in self.stack)
+    def path(self, stack: Sequence[_Node]) -> tuple[int, ...]:
+        return tuple(n.uid for n in stack)
 
     def name(self, text: str) -> None:
         """Remember the text of the heading or title just pushed, for `section` (which reads its
@@ -249,12 +250,12 @@ class Outline:
             place = self.places[content] = classify(title) or (TITLED if title else NEUTRAL)
         return place
 
-    def place(self) -> str:
+    def place(self, stack: Sequence[_Node]) -> str:
         """The place of the innermost classified heading above (places: after-sales, demands,
         terms, boilerplate), "" when none is classified. A titled heading of its own topic
         ((二)试验 under 七、质量保证) ends an after-sales place above it, not boilerplate."""
         titled = False
-        for node in reversed(self.stack):
+        for node in reversed(stack):
             place = node.place
             if place is None:
                 place = node.place = self._place_of(node.heading)
@@ -264,9 +265,9 @@ class Outline:
                 return NEUTRAL if titled and place == AFTER_SALES else place
         return NEUTRAL
 
-    def section(self) -> str:
+    def section(self, stack: Sequence[_Node]) -> str:
         """The text of the nearest heading or title above: the section a requirement stands in."""
-        for node in reversed(self.stack):
+        for node in reversed(stack):
             text = self.titles.get(node.uid)
             if text is not None:
                 title = self.section_titles.get(text)

@@ -10,7 +10,7 @@ from typing import Iterable, Iterator, NamedTuple
 
 from bidkit.errors import ExtractError
 from bidkit.extract.blocks import Block, bounded, text_blocks
-from bidkit.extract.clauses import requirements_of
+from bidkit.extract.analyses import Analyses
 from bidkit.extract.marks import SCOPE_FORWARD_RE, mandatory_marks, mark_back
 from bidkit.extract.merge import Found, merge, place
 from bidkit.extract.normalise import normalise
@@ -23,7 +23,7 @@ from bidkit.extract.places import (
 from bidkit.extract.read import read_tender
 from bidkit.extract.scoring import awards_points
 from bidkit.extract.vocabulary import DIGIT_RE
-from bidkit.model import Requirement
+from bidkit.model import Requirement, Where
 
 
 def tender_text_blocks(text: str) -> list[Block]:
@@ -80,24 +80,78 @@ def requirements_json(reqs: Iterable[Requirement]) -> dict:
 
 def extract_blocks(blocks: Iterable[Block]) -> list[Requirement]:
     """Read the legends of the marks (★, ▲…) first, wherever they stand; then walk the blocks
-    in order, keeping the outline and the place each stands in, and collect the requirements."""
+    in order, keeping the outline and the place each stands in, and collect the requirements.
+
+    The walk notes, for each block, its analysis (what its text yields, see `_visit`) and where
+    it stands; the analyses are made alongside, by a companion process on a long tender (they
+    are most of the work, and the walk never waits for them); then `_replay` places what each
+    block yielded."""
     blocks = [b for b in bounded(blocks) if b.kind != "header" and b.text.strip()]
     skipped, demoted = not_headings([b.text if b.kind != "row" else None for b in blocks])
     outline = Outline(marks=read_legend(b.text for b in blocks),
                       substantive=substantive_sections(b.text for b in blocks))
+    visits: list[_Visit] = []
+    with Analyses(companion=len(blocks) >= PARALLEL_BLOCKS) as analyses:
+        for i, block in enumerate(blocks):
+            if i in skipped:
+                continue  # a table of contents line, the list of the chapters
+            if block.kind == "row":
+                visits.append(_row(block, outline, analyses))
+            else:
+                visits.append(_line(block, outline, analyses, demoted=i in demoted))
+        results = analyses.results()
+    return merge(*_replay(visits, results, outline))
+
+
+# Below this many blocks a tender is analysed in this process alone: a companion's start costs
+# more than it saves.
+PARALLEL_BLOCKS = 1_500
+
+
+class _Visit(NamedTuple):
+    """What the walk noted of one block: its analysis and where it stands."""
+
+    analysis: int                # its index in the document's Analyses
+    stack: tuple                 # the outline's headings above it
+    label: str                   # a row's number (序号), the end of its ref
+    where: str | None            # a row's place; None for a line, whose place is its stack's
+    topic: str | None            # a line's topic before a colon, which can name its place (质保期：…)
+    scoring: bool
+    block_where: Where | None
+    back: bool                   # a closing line (以上条款为实质性条款): see marks.mark_back
+    parent: int | None           # the heading whose items it closes
+
+
+def _replay(visits: list[_Visit], results: list, outline: Outline) -> tuple[list[Found], list]:
+    """The requirements (and scoring hints) the blocks yielded, sifted by their places and placed
+    where they stand, in document order."""
     found: list[Found] = []
     hints: list[tuple[str, str]] = []
-    for i, block in enumerate(blocks):
-        if i in skipped:
-            continue  # a table of contents line, the list of the chapters
-        if block.kind == "row":
-            _row(block, outline, found, hints)
-        else:
-            _line(block, outline, found, hints, demoted=i in demoted)
-    return merge(found, hints)
+    marked: dict = {}
+    for visit in visits:
+        if visit.back:
+            mark_back(found, visit.parent, marked)
+        reqs, block_hints = results[visit.analysis]
+        if not reqs and not block_hints:
+            continue
+        start, hint_start = len(found), len(hints)
+        hints.extend(block_hints)
+        if reqs:
+            ref, path = outline.ref(visit.stack, visit.label), outline.path(visit.stack)
+            for metric, op, value, unit, mandatory, text, scoring_text in reqs:
+                found.append(Found(metric, op, value, unit, mandatory, text, ref, scoring_text, path))
+        where = visit.where
+        if where is None:
+            where = outline.place(visit.stack)
+            if visit.topic:
+                where = classify(title_of(visit.topic)) or where  # 质保期：… under 投标人须知前附表
+            where = _scored(where, visit.scoring)
+        _sift(found, start, hints, hint_start, where)
+        place(found, start, visit.block_where, outline.section(visit.stack))
+    return found, hints
 
 
-def _row(block: Block, outline: Outline, found: list[Found], hints: list) -> None:
+def _row(block: Block, outline: Outline, analyses: Analyses) -> _Visit:
     """A table row: mandatory when its ★ column says so, or a heading above it is."""
     text = block.text
     norm = normalise(text)
@@ -105,12 +159,11 @@ def _row(block: Block, outline: Outline, found: list[Found], hints: list) -> Non
     marked = _row_marked(block, outline.marks) or whole
     base = outline.mandatory() or marked
     scoring = block.scoring or awards_points(norm)
-    start, hint_start = len(found), len(hints)
-    _analyse(text, norm, 0, base, spans, outline, block.label, scoring, found, hints, topic=None)
-    where = _scored(_row_place(text, outline.place()), scoring)
+    analysis = _visit(text, norm, 0, base, spans, scoring, None, True, analyses)
+    where = _scored(_row_place(text, outline.place(outline.stack)), scoring)
     if where != BOILERPLATE and marked:
         outline.refer(norm)
-    _keep(block, outline, found, start, hints, hint_start, where)
+    return _Visit(analysis, tuple(outline.stack), block.label, where, None, scoring, block.where, False, None)
 
 
 def _row_marked(block: Block, marks: frozenset[str]) -> bool:
@@ -139,14 +192,6 @@ def _scored(where: str, scoring: bool) -> str:
     return DEMANDS if scoring and where in (BOILERPLATE, NEUTRAL) else where
 
 
-def _keep(block: Block, outline: Outline, found: list[Found], start: int, hints: list, hint_start: int,
-          where: str) -> None:
-    """What a block yielded (found[start:], hints[hint_start:]), sifted by its place and placed
-    where the block stands."""
-    _sift(found, start, hints, hint_start, where)
-    place(found, start, block.where, outline.section())
-
-
 def _sift(found: list[Found], start: int, hints: list, hint_start: int, where: str) -> None:
     """Keep what a block yielded according to its place: from boilerplate only what speaks in
     the core after-sales words; from delivery articles, the other rows only in those words; from
@@ -172,7 +217,7 @@ def _sift(found: list[Found], start: int, hints: list, hint_start: int, where: s
 _POINTER_RE = re.compile(r"详见|参见|见第|^[^，,。；;]{2,14}(?:要求|说明)$|^(?![^，,。；;]*(?:须|应|需|必须|提供|负责|保证|承诺|不得))[^，,。；;]{2,12}$")
 
 
-def _line(block: Block, outline: Outline, found: list[Found], hints: list, demoted: bool = False) -> None:
+def _line(block: Block, outline: Outline, analyses: Analyses, demoted: bool = False) -> _Visit:
     """A line or paragraph: its number (or heading style, or title look) updates the outline,
     its ★ and 实质性 words set what is mandatory, then its text is analysed. A `demoted` line
     names a chapter in a sentence (第四章“合同条款”中的…): its 第四章 is no heading."""
@@ -227,17 +272,10 @@ def _line(block: Block, outline: Outline, found: list[Found], hints: list, demot
             base = outline.mandatory()
         else:
             base = outline.mandatory() or star or whole
-    if back:
-        mark_back(found, parent, outline)
-    start, hint_start = len(found), len(hints)
-    _analyse(raw[pos:], norm[pos:], pos, base, spans, outline, "", scoring, found, hints, topic=topic,
-             allow_other=not (is_node and is_title(content)))
-    if len(found) == start and len(hints) == hint_start:
-        return  # nothing to sift or place
-    where = outline.place()
-    if topic and not is_node:
-        where = classify(title_of(topic)) or where  # 质保期：… under 投标人须知前附表
-    _keep(block, outline, found, start, hints, hint_start, _scored(where, scoring))
+    analysis = _visit(raw[pos:], norm[pos:], pos, base, spans, scoring, topic,
+                      not (is_node and is_title(content)), analyses)
+    return _Visit(analysis, tuple(outline.stack), "", None, None if is_node else topic, scoring, block.where,
+                  back, parent)
 
 
 class _Parsed(NamedTuple):
@@ -294,11 +332,11 @@ def _marked(marks: str, mandatory: frozenset[str]) -> bool:
 _TOPIC_RE = re.compile(r"([^，,。；;:：]{1,16})[:：]")
 
 
-def _analyse(raw: str, norm: str, offset: int, base: bool, spans: list[tuple[int, int]],
-             outline: Outline, label: str, scoring: bool, found: list[Found], hints: list,
-             topic: str | None, allow_other: bool = True) -> None:
-    """Find the requirements of one block's content (`raw`, normalised as `norm`); `offset` is
-    where the content starts in the line, for the mandatory `spans`.
+def _visit(raw: str, norm: str, offset: int, base: bool, spans: list[tuple[int, int]], scoring: bool,
+           topic: str | None, allow_other: bool, analyses: Analyses) -> int:
+    """The index of the analysis of one block's content (`raw`, normalised as `norm`) among the
+    document's: see `clauses.requirements_of`. `offset` is where the content starts in the line,
+    for the mandatory `spans`.
 
     A tender repeats whole lines (the same clause under every lot): what a line yields depends
     only on its text and the arguments below, so each distinct line is analysed once a document;
@@ -312,15 +350,4 @@ def _analyse(raw: str, norm: str, offset: int, base: bool, spans: list[tuple[int
         spans = tuple([(s - offset, e - offset) for s, e in spans])
     else:
         spans = tuple(spans)
-    key = (raw, base, spans, scoring, topic, allow_other)
-    analysis = outline.analysed.get(key)
-    if analysis is None:
-        analysis = outline.analysed[key] = requirements_of(raw, norm, base, spans, scoring, topic,
-                                                           allow_other)
-    reqs, block_hints = analysis
-    hints.extend(block_hints)
-    if not reqs:
-        return
-    ref, path = outline.ref(label), outline.path()
-    for metric, op, value, unit, mandatory, text, scoring_text in reqs:
-        found.append(Found(metric, op, value, unit, mandatory, text, ref, scoring_text, path))
+    return analyses.add((raw, base, spans, scoring, topic, allow_other), norm)
