@@ -91,6 +91,11 @@ class Companion:
             inbox.close()
             outbox.close()
 
+    @property
+    def items(self) -> list[T]:
+        """The items fed so far, in order."""
+        return self._items
+
     def feed(self, item: T) -> None:
         self._items.append(item)
         if self._process is not None:

@@ -246,9 +246,14 @@ class Outline:
         一、服务要求 under every lot)."""
         place = self.places.get(content)
         if place is None:
-            title = title_of(content)
-            place = self.places[content] = classify(title) or (TITLED if title else NEUTRAL)
+            place = self.places[content] = heading_place(content)
         return place
+
+    def learn(self, content: str, place: str, title: str) -> None:
+        """What a heading's text names, read elsewhere (with the block's analysis, see
+        analyses.py): its `heading_place` and `section_title`."""
+        self.places[content] = place
+        self.section_titles[content] = title
 
     def place(self, stack: Sequence[_Node]) -> str:
         """The place of the innermost classified heading above (places: after-sales, demands,
@@ -276,6 +281,13 @@ class Outline:
                 if title:
                     return title
         return ""
+
+
+def heading_place(content: str) -> str:
+    """The place a heading's text names (places.classify of its title); TITLED when it has a
+    title of its own that names no place."""
+    title = title_of(content)
+    return classify(title) or (TITLED if title else NEUTRAL)
 
 
 def _ref(labels: list[str]) -> str:

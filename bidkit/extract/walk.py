@@ -100,6 +100,8 @@ def extract_blocks(blocks: Iterable[Block]) -> list[Requirement]:
             else:
                 visits.append(_line(block, outline, analyses, demoted=i in demoted))
         results = analyses.results()
+        for content, heading_place, title in analyses.headings(results):
+            outline.learn(content, heading_place, title)
     return merge(*_replay(visits, results, outline))
 
 
@@ -131,7 +133,7 @@ def _replay(visits: list[_Visit], results: list, outline: Outline) -> tuple[list
     for visit in visits:
         if visit.back:
             mark_back(found, visit.parent, marked)
-        reqs, block_hints = results[visit.analysis]
+        reqs, block_hints, _named = results[visit.analysis]
         if not reqs and not block_hints:
             continue
         start, hint_start = len(found), len(hints)
@@ -159,7 +161,7 @@ def _row(block: Block, outline: Outline, analyses: Analyses) -> _Visit:
     marked = _row_marked(block, outline.marks) or whole
     base = outline.mandatory() or marked
     scoring = block.scoring or awards_points(norm)
-    analysis = _visit(text, norm, 0, base, spans, scoring, None, True, analyses)
+    analysis = _visit(text, norm, 0, base, spans, scoring, None, True, False, analyses)
     where = _scored(_row_place(text, outline.place(outline.stack)), scoring)
     if where != BOILERPLATE and marked:
         outline.refer(norm)
@@ -245,6 +247,7 @@ def _line(block: Block, outline: Outline, analyses: Analyses, demoted: bool = Fa
             parent = outline.stack[-2].uid
         elif top.style not in ITEM_STYLES:
             parent = top.uid
+    heading = is_node  # a numbered item or heading, or a title below
     if is_node:
         if numbering is None:
             label = content.strip()[:12]
@@ -270,10 +273,11 @@ def _line(block: Block, outline: Outline, analyses: Analyses, demoted: bool = Fa
             outline.name(content)
             outline.classify(content)
             base = outline.mandatory()
+            heading = True
         else:
             base = outline.mandatory() or star or whole
     analysis = _visit(raw[pos:], norm[pos:], pos, base, spans, scoring, topic,
-                      not (is_node and is_title(content)), analyses)
+                      not (is_node and is_title(content)), heading, analyses)
     return _Visit(analysis, tuple(outline.stack), "", None, None if is_node else topic, scoring, block.where,
                   back, parent)
 
@@ -333,7 +337,7 @@ _TOPIC_RE = re.compile(r"([^，,。；;:：]{1,16})[:：]")
 
 
 def _visit(raw: str, norm: str, offset: int, base: bool, spans: list[tuple[int, int]], scoring: bool,
-           topic: str | None, allow_other: bool, analyses: Analyses) -> int:
+           topic: str | None, allow_other: bool, heading: bool, analyses: Analyses) -> int:
     """The index of the analysis of one block's content (`raw`, normalised as `norm`) among the
     document's: see `clauses.requirements_of`. `offset` is where the content starts in the line,
     for the mandatory `spans`.
@@ -350,4 +354,4 @@ def _visit(raw: str, norm: str, offset: int, base: bool, spans: list[tuple[int, 
         spans = tuple([(s - offset, e - offset) for s, e in spans])
     else:
         spans = tuple(spans)
-    return analyses.add((raw, base, spans, scoring, topic, allow_other), norm)
+    return analyses.add((raw, base, spans, scoring, topic, allow_other), norm, heading)
