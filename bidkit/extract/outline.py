@@ -88,6 +88,13 @@ class _Node:
     style: str = ""
     place: str | None = ""   # what its title names, see places.classify; None until asked
     heading: str = ""  # its text, for its place
+    # The labels and uids of the stack from the top down to this node: what a block below it
+    # reads as its ref and path (a node's ancestors never change while it is on the stack).
+    labels: tuple[str, ...] = ()
+    path: tuple[int, ...] = ()
+
+
+_ROOT = _Node("", -1.0, False, 0)  # (what a node at the top stands on)
 
 
 @dataclass(slots=True)
@@ -167,7 +174,9 @@ class Outline:
             kept.append(scope)
         self.scopes = kept
         self.next_uid += 1
-        node = _Node(label, rank, mandatory, self.next_uid, style)
+        below = self.stack[-1] if self.stack else _ROOT
+        node = _Node(label, rank, mandatory, self.next_uid, style,
+                     labels=below.labels + (label,) if label else below.labels, path=below.path + (self.next_uid,))
         self.stack.append(node)
         return node
 
@@ -214,7 +223,7 @@ class Outline:
     # The four below read a stack the walk kept (a snapshot of `stack` where a block stood).
 
     def ref(self, stack: Sequence[_Node], extra: str = "") -> str:
-        key = tuple([n.label for n in stack if n.label])
+        key = stack[-1].labels if stack else ()
         if extra:
             key += (extra,)
         ref = self.refs.get(key)
@@ -223,7 +232,7 @@ class Outline:
         return ref
 
     def path(self, stack: Sequence[_Node]) -> tuple[int, ...]:
-        return tuple(n.uid for n in stack)
+        return stack[-1].path if stack else ()
 
     def name(self, text: str) -> None:
         """Remember the text of the heading or title just pushed, for `section` (which reads its
