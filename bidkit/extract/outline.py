@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Sequence
 
 from bidkit.extract.places import AFTER_SALES, NEUTRAL, classify, makes_mandatory, title_of
 
@@ -80,7 +79,7 @@ _COMMA_RE = re.compile(r"[，,。；;]")
 
 
 @dataclass(slots=True)
-class _Node:
+class Node:
     label: str
     rank: float
     mandatory: bool
@@ -88,13 +87,15 @@ class _Node:
     style: str = ""
     place: str | None = ""   # what its title names, see places.classify; None until asked
     heading: str = ""  # its text, for its place
-    # The labels and uids of the stack from the top down to this node: what a block below it
-    # reads as its ref and path (a node's ancestors never change while it is on the stack).
+    # The node under it on the stack, and the labels and uids of the stack from the bottom up
+    # to it: what a block below it reads as its place, section, ref and path (what stands under
+    # a node never changes while it is on the stack).
+    below: Node | None = None
     labels: tuple[str, ...] = ()
     path: tuple[int, ...] = ()
 
 
-_ROOT = _Node("", -1.0, False, 0)  # (what a node at the top stands on)
+ROOT = Node("", -1.0, False, 0)  # what the outermost heading stands on
 
 
 @dataclass(slots=True)
@@ -109,7 +110,7 @@ class _Scope:
 
 @dataclass
 class Outline:
-    stack: list[_Node] = field(default_factory=list)
+    stack: list[Node] = field(default_factory=list)
     scopes: list[_Scope] = field(default_factory=list)
     next_uid: int = 0
     parsed: dict = field(default_factory=dict)  # a line's text -> walk._Parsed, see walk._line
@@ -145,7 +146,7 @@ class Outline:
         bare = "".join(MARKS_RE.sub("", content, count=1).split())
         return any(number == label and bare[:4] == title[:4] for number, title in self.referenced)
 
-    def push(self, label: str, rank: float, mandatory: bool, style: str = "") -> _Node:
+    def push(self, label: str, rank: float, mandatory: bool, style: str = "") -> Node:
         placed = self._climb_by_number(label, style)
         same = None
         if style and not placed:
@@ -174,8 +175,8 @@ class Outline:
             kept.append(scope)
         self.scopes = kept
         self.next_uid += 1
-        below = self.stack[-1] if self.stack else _ROOT
-        node = _Node(label, rank, mandatory, self.next_uid, style,
+        below = self.stack[-1] if self.stack else ROOT
+        node = Node(label, rank, mandatory, self.next_uid, style, below=below,
                      labels=below.labels + (label,) if label else below.labels, path=below.path + (self.next_uid,))
         self.stack.append(node)
         return node
@@ -220,10 +221,13 @@ class Outline:
                 return True
         return False
 
-    # The four below read a stack the walk kept (a snapshot of `stack` where a block stood).
+    def top(self) -> Node:
+        """The innermost heading, ROOT when there is none: the four below read the stack from
+        it down (the walk keeps it where a block stood)."""
+        return self.stack[-1] if self.stack else ROOT
 
-    def ref(self, stack: Sequence[_Node], extra: str = "") -> str:
-        key = stack[-1].labels if stack else ()
+    def ref(self, top: Node, extra: str = "") -> str:
+        key = top.labels
         if extra:
             key += (extra,)
         ref = self.refs.get(key)
@@ -231,8 +235,8 @@ class Outline:
             ref = self.refs[key] = _ref(list(key))
         return ref
 
-    def path(self, stack: Sequence[_Node]) -> tuple[int, ...]:
-        return stack[-1].path if stack else ()
+    def path(self, top: Node) -> tuple[int, ...]:
+        return top.path
 
     def name(self, text: str) -> None:
         """Remember the text of the heading or title just pushed, for `section` (which reads its
@@ -264,12 +268,13 @@ class Outline:
         self.places[content] = place
         self.section_titles[content] = title
 
-    def place(self, stack: Sequence[_Node]) -> str:
+    def place(self, top: Node) -> str:
         """The place of the innermost classified heading above (places: after-sales, demands,
         terms, boilerplate), "" when none is classified. A titled heading of its own topic
         ((二)试验 under 七、质量保证) ends an after-sales place above it, not boilerplate."""
         titled = False
-        for node in reversed(stack):
+        node = top
+        while node is not ROOT:
             place = node.place
             if place is None:
                 place = node.place = self._place_of(node.heading)
@@ -277,11 +282,13 @@ class Outline:
                 titled = True
             elif place:
                 return NEUTRAL if titled and place == AFTER_SALES else place
+            node = node.below
         return NEUTRAL
 
-    def section(self, stack: Sequence[_Node]) -> str:
+    def section(self, top: Node) -> str:
         """The text of the nearest heading or title above: the section a requirement stands in."""
-        for node in reversed(stack):
+        node = top
+        while node is not ROOT:
             text = self.titles.get(node.uid)
             if text is not None:
                 title = self.section_titles.get(text)
@@ -289,6 +296,7 @@ class Outline:
                     title = self.section_titles[text] = section_title(text)
                 if title:
                     return title
+            node = node.below
         return ""
 
 

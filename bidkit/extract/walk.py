@@ -16,7 +16,7 @@ from bidkit.extract.merge import Found, merge, place
 from bidkit.extract.normalise import normalise
 from bidkit.extract.legend import read_legend, substantive_sections
 from bidkit.extract.outline import (
-    ITEM_STYLES, MARKS_RE, MD_HEADING_RE, TITLE_RE, VERB_RE, Outline, is_title, item_number, not_headings)
+    ITEM_STYLES, MARKS_RE, MD_HEADING_RE, TITLE_RE, VERB_RE, Node, Outline, is_title, item_number, not_headings)
 from bidkit.extract.places import (
     AFTER_SALES, BOILERPLATE, DELIVERY, DEMANDS, NEUTRAL, classify, is_after_sales_demand,
     no_demand_on_the_bidder, speaks_of_after_sales, title_of)
@@ -114,9 +114,9 @@ class _Visit(NamedTuple):
     """What the walk noted of one block: its analysis and where it stands."""
 
     analysis: int                # its index in the document's Analyses
-    stack: tuple                 # the outline's headings above it
+    top: Node                   # the innermost heading above it (outline.ROOT when none)
     label: str                   # a row's number (序号), the end of its ref
-    where: str | None            # a row's place; None for a line, whose place is its stack's
+    where: str | None            # a row's place; None for a line, whose place is its heading's
     topic: str | None            # a line's topic before a colon, which can name its place (质保期：…)
     scoring: bool
     block_where: Where | None
@@ -139,17 +139,17 @@ def _replay(visits: list[_Visit], results: list, outline: Outline) -> tuple[list
         start, hint_start = len(found), len(hints)
         hints.extend(block_hints)
         if reqs:
-            ref, path = outline.ref(visit.stack, visit.label), outline.path(visit.stack)
+            ref, path = outline.ref(visit.top, visit.label), outline.path(visit.top)
             for metric, op, value, unit, mandatory, text, scoring_text in reqs:
                 found.append(Found(metric, op, value, unit, mandatory, text, ref, scoring_text, path))
         where = visit.where
         if where is None:
-            where = outline.place(visit.stack)
+            where = outline.place(visit.top)
             if visit.topic:
                 where = classify(title_of(visit.topic)) or where  # 质保期：… under 投标人须知前附表
             where = _scored(where, visit.scoring)
         _sift(found, start, hints, hint_start, where)
-        place(found, start, visit.block_where, outline.section(visit.stack))
+        place(found, start, visit.block_where, outline.section(visit.top))
     return found, hints
 
 
@@ -162,10 +162,10 @@ def _row(block: Block, outline: Outline, analyses: Analyses) -> _Visit:
     base = outline.mandatory() or marked
     scoring = block.scoring or awards_points(norm)
     analysis = _visit(text, norm, 0, base, spans, scoring, None, True, False, analyses)
-    where = _scored(_row_place(text, outline.place(outline.stack)), scoring)
+    where = _scored(_row_place(text, outline.place(outline.top())), scoring)
     if where != BOILERPLATE and marked:
         outline.refer(norm)
-    return _Visit(analysis, tuple(outline.stack), block.label, where, None, scoring, block.where, False, None)
+    return _Visit(analysis, outline.top(), block.label, where, None, scoring, block.where, False, None)
 
 
 def _row_marked(block: Block, marks: frozenset[str]) -> bool:
@@ -278,7 +278,7 @@ def _line(block: Block, outline: Outline, analyses: Analyses, demoted: bool = Fa
             base = outline.mandatory() or star or whole
     analysis = _visit(raw[pos:], norm[pos:], pos, base, spans, scoring, topic,
                       not (is_node and is_title(content)), heading, analyses)
-    return _Visit(analysis, tuple(outline.stack), "", None, None if is_node else topic, scoring, block.where,
+    return _Visit(analysis, outline.top(), "", None, None if is_node else topic, scoring, block.where,
                   back, parent)
 
 
