@@ -89,6 +89,7 @@ def test_a_companion_that_hangs_is_stopped(monkeypatch: pytest.MonkeyPatch) -> N
     pid = companion._process.pid
     for x in range(100):
         companion.feed(x)
+    time.sleep(0.3)  # the first batch has gone: the companion is stuck on its first item
     assert companion.results() == [-x for x in range(100)]
     with pytest.raises(ProcessLookupError):
         os.kill(pid, 0)  # killed and reaped
