@@ -17,6 +17,11 @@ The pipeline, one module a step:
    favour);
 6. merge (`merge`): the same requirement stated twice is merged.
 
+Step 5 is most of the work, and each distinct block's analysis depends only on its text and
+what the outline says of it: the walk notes each block's analysis and where it stands, a
+companion process makes the analyses alongside the walk on a long tender (`analyses`,
+`bidkit.workers.Companion`), and a replay then places and merges what each block yielded.
+
 The rules are written from DOMAIN.md's conventions and generalise by keyword families, never
 by sentence; the sample passages in tests/extract_passages check them.
 """
