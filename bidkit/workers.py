@@ -86,6 +86,8 @@ class Companion:
             self._process.start()
         except BaseException:
             self._process = None
+            self._feed.close()
+            self._answer.close()
             raise
         finally:
             inbox.close()
@@ -189,4 +191,5 @@ def _companion(func: Callable, inbox, outbox, feed, counters) -> None:
         except Exception:  # the parent computes it again and raises it to its caller
             pass
         i += 1
-    outbox.send(done)
+    with contextlib.suppress(OSError):  # (the parent may have given up meanwhile)
+        outbox.send(done)

@@ -3,8 +3,10 @@ regex would: each is checked against the pattern it guards."""
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from bidkit.extract import extract_text
+from bidkit.extract.blocks import _LABELISH_RE, _labelish
 from bidkit.extract.outline import PAGE_NUMBER_RE, is_page_number
 
 
@@ -28,3 +30,10 @@ def test_is_page_number_agrees_with_its_pattern(line: str) -> None:
 def test_block_prechecks_keep_what_the_clauses_yield(text: str, metric: str, present: bool) -> None:
     reqs = extract_text(text)
     assert any(r.metric == metric and (r.op == "present") == present for r in reqs), reqs
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.one_of(st.text(min_size=1), st.text(alphabet="0123456789１２３٣.()（）一二三四五六七八九十、 a章", min_size=1))
+       .map(str.strip).filter(bool))
+def test_labelish_agrees_with_its_pattern(line: str) -> None:
+    assert _labelish(line) == (_LABELISH_RE.fullmatch(line) is not None)

@@ -74,6 +74,8 @@ _MD_RULE_RE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 
 def _split_row(line: str) -> list[str] | None:
     """The cells of a markdown (| a | b |) or tab-separated table line, else None."""
+    if "|" not in line and "\t" not in line:
+        return None  # (most lines: two C-level scans, no copy)
     stripped = line.strip()
     if stripped.count("|") >= 2 and stripped.startswith("|"):
         inner = stripped[1:-1] if stripped.endswith("|") else stripped[1:]
@@ -157,14 +159,14 @@ def unwrapped(lines: Iterable[str]) -> list[tuple[int, str]]:
                 parts.append(text)
                 size += len(sep) + len(text)
                 opened += _bracket_balance(text)
-                labelish = labelish and _LABELISH_RE.fullmatch(text) is not None
+                labelish = labelish and _labelish(text)
                 cells = "|" in text
                 continue
             out.append((out_number, "".join(parts)))
         out_number, parts, size, tail = number, [text], len(text), text
         opened = _bracket_balance(text)
         cells = "|" in text or "\t" in text
-        labelish = _LABELISH_RE.fullmatch(text) is not None
+        labelish = _labelish(text)
     out.append((out_number, "".join(parts)))
     return out
 
@@ -175,7 +177,15 @@ def _bracket_balance(text: str) -> int:
 
 
 # The characters a bare label (BARE_LABEL_RE) is made of: only a paragraph of these can be one.
+_LABELISH_CHARS = ".()（）一二三四五六七八九十、"
 _LABELISH_RE = re.compile(r"[\s\d.()（）一二三四五六七八九十、]*")
+
+
+def _labelish(text: str) -> bool:
+    # A stripped line's first character turns down most lines before the regex is tried (\d is
+    # any decimal digit, full-width ones too).
+    first = text[0]
+    return (first in _LABELISH_CHARS or first.isdecimal()) and _LABELISH_RE.fullmatch(text) is not None
 
 
 _HEADER_WORD_RE = re.compile(r"序号|编号|条款|项目|内容|要求|参数|指标|评分|分值|得分|标准|说明|名称|备注|响应|偏离|★|实质性")
