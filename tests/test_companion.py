@@ -3,9 +3,12 @@ every result comes back in order whoever computed it, a companion that fails, di
 costs time and never a result, and a tender reads the same with a companion and without."""
 from __future__ import annotations
 
+import multiprocessing
 import os
 import random
 import re
+import signal
+import threading
 import time
 from pathlib import Path
 
@@ -27,8 +30,17 @@ def two_cores(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(workers, "cores", lambda: 2)
 
 
+def _taken(companion: Companion, count: int) -> None:
+    """Wait until the companion has taken `count` items (a loaded machine may start it late)."""
+    deadline = time.monotonic() + 30
+    while companion._counters[1] < count:
+        assert time.monotonic() < deadline, "the companion never started"
+        time.sleep(0.01)
+
+
 def square(x: int) -> tuple[int, int]:
-    time.sleep(0.001)  # long enough for both processes to take items
+    if os.getpid() == PARENT:
+        time.sleep(0.005)  # this process is the slow one: the companion surely takes a share
     return x * x, os.getpid()
 
 
@@ -42,15 +54,39 @@ def test_every_result_comes_back_in_order_from_both_processes() -> None:
     assert PARENT in pids and len(pids) == 2, "both processes computed a share"
 
 
+def test_nothing_fed_is_nothing_computed() -> None:
+    with Companion(square) as companion:
+        assert companion.results() == []
+
+
 def test_one_core_computes_everything_here(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(workers, "cores", lambda: 1)
     companion = Companion(square)
+    assert companion._process is None
     for x in range(50):
         companion.feed(x)
     assert companion.results() == [(x * x, PARENT) for x in range(50)]
 
 
+def test_a_failed_fork_computes_here_and_is_not_retried_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    tries = []
+
+    def no_fork(process):
+        tries.append(process)
+        raise OSError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(multiprocessing.context.ForkProcess, "_Popen", staticmethod(no_fork))
+    monkeypatch.setattr(workers, "_fork_again_at", 0.0)
+    for _ in range(3):
+        companion = Companion(square)
+        companion.feed(3)
+        assert companion.results() == [(9, PARENT)]
+    assert len(tries) == 1
+
+
 def fails_on_seven(x: int) -> int:
+    if os.getpid() == PARENT:
+        time.sleep(0.005)
     if x == 7:
         raise ValueError("seven")
     return x
@@ -60,6 +96,7 @@ def test_an_items_error_is_raised_here() -> None:
     with Companion(fails_on_seven) as companion:
         for x in range(300):
             companion.feed(x)
+        _taken(companion, 8)  # the companion met item 7 first
         with pytest.raises(ValueError, match="seven"):
             companion.results()
 
@@ -67,42 +104,87 @@ def test_an_items_error_is_raised_here() -> None:
 def dies_in_the_companion(x: int) -> int:
     if os.getpid() != PARENT and x == 5:
         os._exit(3)
+    if os.getpid() == PARENT:
+        time.sleep(0.005)
     return x + 1
 
 
 def test_a_companion_that_dies_costs_no_result() -> None:
     with Companion(dies_in_the_companion) as companion:
+        process = companion._process
         for x in range(300):
             companion.feed(x)
+        _taken(companion, 6)
         assert companion.results() == [x + 1 for x in range(300)]
+    assert process.exitcode == 3
 
 
-def hangs_in_the_companion(x: int) -> int:
+def hangs_in_the_companion(x) -> int:
     if os.getpid() != PARENT and x == 0:
         time.sleep(3600)
-    return -x
+    return len(x) if isinstance(x, str) else -x
 
 
 def test_a_companion_that_hangs_is_stopped(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(Companion, "WAIT_SECONDS", 0.5)
-    companion = Companion(hangs_in_the_companion)
-    pid = companion._process.pid
-    for x in range(100):
-        companion.feed(x)
-    time.sleep(0.3)  # the first batch has gone: the companion is stuck on its first item
-    assert companion.results() == [-x for x in range(100)]
-    with pytest.raises(ProcessLookupError):
-        os.kill(pid, 0)  # killed and reaped
+    with Companion(hangs_in_the_companion) as companion:
+        process = companion._process
+        for x in range(100):
+            companion.feed(x)
+        _taken(companion, 1)
+        assert companion.results() == [-x for x in range(100)]
+    assert process.exitcode == -signal.SIGKILL
+
+
+def test_a_stuck_companion_never_stops_the_feeding(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Many times the pipe's size fed to a companion stuck on its first item: the feeding goes
+    on (what finds no room in the pipe is computed here)."""
+    monkeypatch.setattr(Companion, "WAIT_SECONDS", 0.5)
+    monkeypatch.setattr(Companion, "BATCH", 1)
+    outcome = []
+
+    def run() -> None:
+        with Companion(hangs_in_the_companion) as companion:
+            companion.feed(0)
+            _taken(companion, 1)
+            for n in range(1, 300):
+                companion.feed(f"{n:08d}" * 4000)  # 32 KB each, 9.5 MB in all
+            outcome.append(companion.results())
+
+    worker = threading.Thread(target=run, daemon=True)
+    worker.start()
+    worker.join(60)
+    assert not worker.is_alive(), "the feeding waited on a stuck companion"
+    assert outcome == [[0] + [32_000] * 299]
 
 
 def test_leaving_early_stops_the_companion() -> None:
     with pytest.raises(RuntimeError):
         with Companion(square) as companion:
-            pid = companion._process.pid
+            process = companion._process
             companion.feed(1)
             raise RuntimeError("the walk failed")
-    with pytest.raises(ProcessLookupError):
-        os.kill(pid, 0)
+    assert process.exitcode is not None
+
+
+def test_a_companion_holds_no_file_but_its_pipes() -> None:
+    """Companions of two sessions (threads) at once: each holds its own two pipe ends only, not
+    the other's (a pipe end held elsewhere would never read as ended) nor the app's files."""
+    opened = [open(__file__, "rb") for _ in range(3)]
+    try:
+        with Companion(square) as first, Companion(square) as second:
+            for x in range(100):
+                first.feed(x)
+                second.feed(x)
+            for companion in (first, second):
+                _taken(companion, 1)  # (it is at work: past what it does first)
+                fds = Path(f"/proc/{companion._process.pid}/fd")
+                held = [os.readlink(fd) for fd in fds.iterdir() if int(fd.name) > 2]
+                assert len(held) == 2 and all(h.startswith("pipe:") for h in held), held
+            assert [v for v, _ in first.results()] == [v for v, _ in second.results()] == [x * x for x in range(100)]
+    finally:
+        for f in opened:
+            f.close()
 
 
 def _long_tender() -> str:

@@ -23,6 +23,8 @@ class Analyses:
         normalised text `norm`, which its raw text decides). A `heading`'s analysis also reads
         what its text names (outline.heading_place, outline.section_title): the outline asks it
         of every heading above a requirement, and it is done here alongside the walk."""
+        # (`heading` is no part of the key: a text read first as a line and later as a heading
+        # has its place and section title read when the outline first asks, as any would.)
         i = self._index.get(key)
         if i is None:
             i = self._index[key] = len(self._index)

@@ -43,7 +43,7 @@ _Analysis = tuple[tuple[tuple, ...], tuple[tuple[str, str], ...]]
 def requirements_of(raw: str, norm: str, base: bool, spans: list[tuple[int, int]],
                     scoring: bool, topic: str | None, allow_other: bool) -> _Analysis:
     """The requirements of one block's content and its scoring hints, before the outline
-    places them; see `walk._analyse`."""
+    places them; see `walk._analysis_index`."""
     hints: list[tuple[str, str]] = []
     keywords = find_keywords(norm)
     quantities = find_quantities(raw) if DIGIT_RE.search(norm) else []

@@ -90,12 +90,12 @@ class Node:
     # The node under it on the stack, and the labels and uids of the stack from the bottom up
     # to it: what a block below it reads as its place, section, ref and path (what stands under
     # a node never changes while it is on the stack).
-    below: Node | None = None
-    labels: tuple[str, ...] = ()
-    path: tuple[int, ...] = ()
+    below: Node | None = field(default=None, repr=False, compare=False)
+    labels: tuple[str, ...] = field(default=(), repr=False, compare=False)
+    path: tuple[int, ...] = field(default=(), repr=False, compare=False)
 
 
-ROOT = Node("", -1.0, False, 0)  # what the outermost heading stands on
+ROOT = Node("", -1.0, False, 0)  # what the outermost heading stands on (shared: never written to)
 
 
 @dataclass(slots=True)
@@ -222,8 +222,8 @@ class Outline:
         return False
 
     def top(self) -> Node:
-        """The innermost heading, ROOT when there is none: the four below read the stack from
-        it down (the walk keeps it where a block stood)."""
+        """The innermost heading, ROOT when there is none: `ref`, `place` and `section` read the
+        stack from it down (the walk keeps it where a block stood)."""
         return self.stack[-1] if self.stack else ROOT
 
     def ref(self, top: Node, extra: str = "") -> str:
@@ -234,9 +234,6 @@ class Outline:
         if ref is None:
             ref = self.refs[key] = _ref(list(key))
         return ref
-
-    def path(self, top: Node) -> tuple[int, ...]:
-        return top.path
 
     def name(self, text: str) -> None:
         """Remember the text of the heading or title just pushed, for `section` (which reads its

@@ -82,7 +82,7 @@ def extract_blocks(blocks: Iterable[Block]) -> list[Requirement]:
     """Read the legends of the marks (★, ▲…) first, wherever they stand; then walk the blocks
     in order, keeping the outline and the place each stands in, and collect the requirements.
 
-    The walk notes, for each block, its analysis (what its text yields, see `_visit`) and where
+    The walk notes, for each block, its analysis (what its text yields, see `_analysis_index`) and where
     it stands; the analyses are made alongside, by a companion process on a long tender (they
     are most of the work, and the walk never waits for them); then `_replay` places what each
     block yielded."""
@@ -117,7 +117,7 @@ class _Visit(NamedTuple):
     analysis: int                # its index in the document's Analyses
     top: Node                   # the innermost heading above it (outline.ROOT when none)
     label: str                   # a row's number (序号), the end of its ref
-    where: str | None            # a row's place; None for a line, whose place is its heading's
+    row_place: str | None        # a row's place; None for a line, whose place is its heading's
     topic: str | None            # a line's topic before a colon, which can name its place (质保期：…)
     scoring: bool
     block_where: Where | None
@@ -140,10 +140,10 @@ def _replay(visits: list[_Visit], results: list, outline: Outline) -> tuple[list
         start, hint_start = len(found), len(hints)
         hints.extend(block_hints)
         if reqs:
-            ref, path = outline.ref(visit.top, visit.label), outline.path(visit.top)
+            ref, path = outline.ref(visit.top, visit.label), visit.top.path
             for metric, op, value, unit, mandatory, text, scoring_text in reqs:
                 found.append(Found(metric, op, value, unit, mandatory, text, ref, scoring_text, path))
-        where = visit.where
+        where = visit.row_place
         if where is None:
             where = outline.place(visit.top)
             if visit.topic:
@@ -162,7 +162,7 @@ def _row(block: Block, outline: Outline, analyses: Analyses) -> _Visit:
     marked = _row_marked(block, outline.marks) or whole
     base = outline.mandatory() or marked
     scoring = block.scoring or awards_points(norm)
-    analysis = _visit(text, norm, 0, base, spans, scoring, None, True, False, analyses)
+    analysis = _analysis_index(text, norm, 0, base, spans, scoring, None, True, False, analyses)
     where = _scored(_row_place(text, outline.place(outline.top())), scoring)
     if where != BOILERPLATE and marked:
         outline.refer(norm)
@@ -248,7 +248,7 @@ def _line(block: Block, outline: Outline, analyses: Analyses, demoted: bool = Fa
             parent = outline.stack[-2].uid
         elif top.style not in ITEM_STYLES:
             parent = top.uid
-    heading = is_node  # a numbered item or heading, or a title below
+    heading = is_node  # (a title below is one too): its analysis reads what its text names
     if is_node:
         if numbering is None:
             label = content.strip()[:12]
@@ -277,8 +277,8 @@ def _line(block: Block, outline: Outline, analyses: Analyses, demoted: bool = Fa
             heading = True
         else:
             base = outline.mandatory() or star or whole
-    analysis = _visit(raw[pos:], norm[pos:], pos, base, spans, scoring, topic,
-                      not (is_node and is_title(content)), heading, analyses)
+    analysis = _analysis_index(raw[pos:], norm[pos:], pos, base, spans, scoring, topic,
+                               not (is_node and is_title(content)), heading, analyses)
     return _Visit(analysis, outline.top(), "", None, None if is_node else topic, scoring, block.where,
                   back, parent)
 
@@ -337,8 +337,8 @@ def _marked(marks: str, mandatory: frozenset[str]) -> bool:
 _TOPIC_RE = re.compile(r"([^，,。；;:：]{1,16})[:：]")
 
 
-def _visit(raw: str, norm: str, offset: int, base: bool, spans: list[tuple[int, int]], scoring: bool,
-           topic: str | None, allow_other: bool, heading: bool, analyses: Analyses) -> int:
+def _analysis_index(raw: str, norm: str, offset: int, base: bool, spans: list[tuple[int, int]], scoring: bool,
+                    topic: str | None, allow_other: bool, heading: bool, analyses: Analyses) -> int:
     """The index of the analysis of one block's content (`raw`, normalised as `norm`) among the
     document's: see `clauses.requirements_of`. `offset` is where the content starts in the line,
     for the mandatory `spans`.
