@@ -221,3 +221,25 @@ def test_a_replace_can_be_undone():
     assert at.session_state["bid"].requirements != before
     click(at, "undo:tender")
     assert at.session_state["bid"].requirements == before
+
+
+def test_a_long_tender_reads_the_same_with_a_companion_from_the_page(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A tender long enough for a companion process, extracted from the page (a session is a
+    thread of the server: the companion is forked from it): the rows are those read without one."""
+    from bidkit import workers
+    from bidkit.extract import walk
+    from test_companion import _long_tender
+
+    text = _long_tender()
+    monkeypatch.setattr(workers, "cores", lambda: 2)
+    rows = {}
+    for threshold in (10**9, 0):
+        monkeypatch.setattr(walk, "PARALLEL_BLOCKS", threshold)
+        at = tender_page()
+        at.text_area[0].set_value(text).run()
+        click(at, "tender:extract")
+        click(at, "confirm:yes")
+        assert not at.exception, [e.value for e in at.exception]
+        rows[threshold] = [r.model_dump() for r in at.session_state["bid"].requirements]
+    assert len(rows[0]) > 100
+    assert rows[0] == rows[10**9]

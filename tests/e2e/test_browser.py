@@ -10,6 +10,7 @@ Screenshots (full page, 1400x1000) go to tests/e2e/artifacts/<nn>-<page>.png for
 from __future__ import annotations
 
 import re
+import sys
 import time
 from pathlib import Path
 
@@ -389,6 +390,30 @@ def test_a_whole_tender_pdf_shows_where_each_requirement_stands(page: Page, arti
     expect(main(page).locator("[data-testid='stExpander']").get_by_text(re.compile(r"第\d+页")).first).to_be_attached()
     no_exception(page)
     shot(page, artifacts, "09-tender-real-pdf")
+
+
+def test_a_long_tender_is_read_by_the_server_with_a_companion(page: Page, artifacts: Path, tmp_path: Path) -> None:
+    """A tender long enough for a companion process (forked from the session's thread of the real
+    server): the page finds what the core finds, and the server goes on serving afterwards."""
+    from bidkit.extract import extract_file, walk
+
+    sys.path.insert(0, str(PROJECT_ROOT / "tests"))
+    from test_companion import _long_tender
+
+    path = tmp_path / "长招标文件.txt"
+    path.write_text(_long_tender(), encoding="utf-8")
+    assert len(walk.tender_text_blocks(path.read_text(encoding="utf-8"))) >= walk.PARALLEL_BLOCKS
+    n = len(extract_file(path))
+    go_to(page, "招标要求", "招标要求")
+    upload(page, path)
+    main(page).get_by_role("button", name="提取要求").click()
+    settle(page)
+    confirm_replace(page)
+    expect(main(page).get_by_text(re.compile(rf"找到 {n} 项售后服务要求"))).to_be_visible(timeout=TIMEOUT)
+    no_exception(page)
+    shot(page, artifacts, "10-tender-long-text")
+    go_to(page, "编写", "编写售后服务方案")
+    no_exception(page)
 
 
 HOSTILE_TENDERS = {  # name: bytes, each a file a careless colleague or a stranger uploads
