@@ -82,10 +82,10 @@ def extract_blocks(blocks: Iterable[Block]) -> list[Requirement]:
     """Read the legends of the marks (★, ▲…) first, wherever they stand; then walk the blocks
     in order, keeping the outline and the place each stands in, and collect the requirements.
 
-    The walk notes, for each block, its analysis (what its text yields, see `_analysis_index`) and where
-    it stands; the analyses are made alongside, by a companion process on a long tender (they
-    are most of the work, and the walk never waits for them); then `_replay` places what each
-    block yielded."""
+    The walk notes, for each block, its analysis (what its text yields, see `_analysis_index`)
+    and where it stands; the analyses are made alongside, by a companion process on a long
+    tender (they are most of the work, and the walk never waits for them); then `_replay` places
+    what each block yielded."""
     blocks = [b for b in bounded(blocks) if b.kind != "header" and b.text.strip()]
     skipped, demoted = not_headings([b.text if b.kind != "row" else None for b in blocks])
     outline = Outline(marks=read_legend(b.text for b in blocks),
@@ -115,7 +115,7 @@ class _Visit(NamedTuple):
     """What the walk noted of one block: its analysis and where it stands."""
 
     analysis: int                # its index in the document's Analyses
-    top: Node                   # the innermost heading above it (outline.ROOT when none)
+    top: Node                    # the innermost heading above it (outline.ROOT when none)
     label: str                   # a row's number (序号), the end of its ref
     row_place: str | None        # a row's place; None for a line, whose place is its heading's
     topic: str | None            # a line's topic before a colon, which can name its place (质保期：…)
