@@ -149,7 +149,8 @@ class Companion(Generic[T, R]):
                 counters[0] = j
                 if self._process is None or j < counters[1]:
                     break  # the companion has taken it
-                done[j] = self._func(self._items[j])
+                with contextlib.suppress(Exception):  # (raised below, the first one first, as alone)
+                    done[j] = self._func(self._items[j])
             done.update(self._collect())
         # Every item missing is computed here: those the companion failed on, all of them when it
         # died, and the one both processes may pass over where they meet (each can read the

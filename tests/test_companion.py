@@ -92,6 +92,23 @@ def fails_on_seven(x: int) -> int:
     return x
 
 
+def fails_on_seven_and_on_the_last(x: int) -> int:
+    if os.getpid() == PARENT:
+        time.sleep(0.002)
+    if x in (7, 299):
+        raise ValueError(f"failed on {x}")
+    return x
+
+
+def test_the_first_error_is_raised_as_without_a_companion() -> None:
+    """The parent works from the end: an item failing there is still raised after those before it."""
+    with Companion(fails_on_seven_and_on_the_last) as companion:
+        for x in range(300):
+            companion.feed(x)
+        with pytest.raises(ValueError, match="failed on 7"):
+            companion.results()
+
+
 def test_an_items_error_is_raised_here() -> None:
     with Companion(fails_on_seven) as companion:
         for x in range(300):
