@@ -117,9 +117,13 @@ class Companion(Generic[T, R]):
         if self._process is not None:
             self._batch.append(item)
             if len(self._batch) >= self.BATCH:
-                self._unsent.append(pickle.dumps(self._batch, pickle.HIGHEST_PROTOCOL))
-                self._batch = []
+                self._seal()
                 self._send()
+
+    def _seal(self) -> None:
+        """The batch being gathered, pickled to wait for its turn in the pipe."""
+        self._unsent.append(pickle.dumps(self._batch, pickle.HIGHEST_PROTOCOL))
+        self._batch = []
 
     def _send(self) -> None:
         """Send the batches waiting, in order, while the pipe has room for the next one (a
@@ -139,8 +143,7 @@ class Companion(Generic[T, R]):
         done: dict[int, R] = {}
         if self._process is not None:
             if self._batch:
-                self._unsent.append(pickle.dumps(self._batch, pickle.HIGHEST_PROTOCOL))
-                self._batch = []
+                self._seal()
             self._send()
             self._unsent.clear()  # (what found no room is computed here)
             self._feed.close()  # the feeding has ended

@@ -217,4 +217,3 @@ def bid_from_template(template: Template, base: Bid | None = None, bidder: Bidde
 def template_from_bid(bid: Bid, name: str, owner: str, description: str = "") -> Template:
     return Template(name=name, owner=owner, description=description, bidder=bid.bidder,
                     clauses=list(bid.clauses), staff=list(bid.staff), offices=list(bid.offices))
-

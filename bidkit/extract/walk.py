@@ -163,10 +163,11 @@ def _row(block: Block, outline: Outline, analyses: Analyses) -> _Visit:
     base = outline.mandatory() or marked
     scoring = block.scoring or awards_points(norm)
     analysis = _analysis_index(text, norm, 0, base, spans, scoring, None, True, False, analyses)
-    where = _scored(_row_place(text, outline.place(outline.top())), scoring)
+    top = outline.top()
+    where = _scored(_row_place(text, outline.place(top)), scoring)
     if where != BOILERPLATE and marked:
         outline.refer(norm)
-    return _Visit(analysis, outline.top(), block.label, where, None, scoring, block.where, False, None)
+    return _Visit(analysis, top, block.label, where, None, scoring, block.where, False, None)
 
 
 def _row_marked(block: Block, marks: frozenset[str]) -> bool:
