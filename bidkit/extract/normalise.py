@@ -66,9 +66,11 @@ _GLOSS_RE = re.compile(
 # Spaces from PDF layout inside words: between two CJK characters, CJK and digit, digit and CJK.
 # An item number at the start of a line ("1 总则", "3.2 售后服务") keeps its space, as outline.py
 # reads "1 总则" as a heading and "48 小时" (a unit follows) as a quantity. The pattern starts with
-# the space (sre scans for it fast) and the character before is looked at in `_layout_space`.
+# the space (sre scans for it fast); the lookbehind then turns down the spaces after anything but a
+# CJK character or a digit (1. 质保期, ISO 9001: most spaces of a tender) before `_layout_space` is
+# called for them.
 _UNITS = "小分天日年个月周人名次工%万元"
-_LAYOUT_SPACE_RE = re.compile(f" ++(?=[{_CJK}0-9])")
+_LAYOUT_SPACE_RE = re.compile(f" (?<=[{_CJK}0-9] ) *+(?=[{_CJK}0-9])")
 _CJK_CHAR_RE = re.compile(f"[{_CJK}]")
 _LEAD_NUMBER_RE = re.compile(r"[ \t]*(?:[★☆▲△◆■●※][ \t]*)*[0-9]{1,2}(?:\.[0-9]{1,2}){0,4}")
 _LEAD_WINDOW = 24
