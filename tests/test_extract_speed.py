@@ -7,7 +7,7 @@ from hypothesis import given, settings, strategies as st
 
 from bidkit.extract import extract_text
 from bidkit.extract.blocks import _LABELISH_RE, _labelish
-from bidkit.extract.outline import PAGE_NUMBER_RE, is_page_number
+from bidkit.extract.outline import BARE_LABEL_RE, PAGE_NUMBER_RE, is_page_number
 
 
 @pytest.mark.parametrize("line", [
@@ -37,3 +37,11 @@ def test_block_prechecks_keep_what_the_clauses_yield(text: str, metric: str, pre
        .map(str.strip).filter(bool))
 def test_labelish_agrees_with_its_pattern(line: str) -> None:
     assert _labelish(line) == (_LABELISH_RE.fullmatch(line) is not None)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="0123456789１٣.()（）一二三四五六七八九十、 \u3000a章", min_size=1).map(str.strip).filter(bool))
+def test_only_a_labelish_line_can_be_a_bare_label(line: str) -> None:
+    """unwrapped tries BARE_LABEL_RE on labelish paragraphs only."""
+    if BARE_LABEL_RE.match(line):
+        assert _labelish(line)

@@ -146,8 +146,8 @@ def unwrapped(lines: Iterable[str]) -> list[tuple[int, str]]:
     tail = ""                   # its last piece, with the character before it (see _NUMBER_CUT_RE)
     for number, text in numbered:
         if parts:
-            prev = parts[0] if len(parts) == 1 else ("".join(parts) if labelish else None)
-            bare = BARE_LABEL_RE.match(prev) if prev is not None else None
+            # (only a labelish paragraph can be a bare label: most lines skip the regex)
+            bare = BARE_LABEL_RE.match(parts[0] if len(parts) == 1 else "".join(parts)) if labelish else None
             if (not cells and "\t" not in text and tail[-1] not in _SENTENCE_END
                     and (size >= long_line or bare or opened > 0
                          or (_NUMBER_CUT_RE.search(tail) and _UNIT_REST_RE.match(text)))
