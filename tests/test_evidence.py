@@ -10,6 +10,7 @@ import streamlit as st
 import yaml
 
 from bidkit import bidfile, cli, extract
+from bidkit.extract.location import Location
 from bidkit.extract.merge import Found, merge
 from bidkit.extract.outline import section_title
 from bidkit.model import Bid, Requirement, Where
@@ -53,9 +54,9 @@ def test_merged_restatement_keeps_the_first_place():
 
 def test_merge_keeps_where_and_section_of_the_first_found():
     first = Found("warranty_period", ">=", 3, "year", True, "质保期3年", "一、1",
-                  where=Where(file="a.pdf", page=2), section="售后服务")
+                  where=Location("a.pdf", page=2), section="售后服务")
     again = Found("warranty_period", ">=", 3, "year", False, "质保期3年", "三、1",
-                  where=Where(file="a.pdf", page=9), section="评分标准")
+                  where=Location("a.pdf", page=9), section="评分标准")
     [req] = merge([first, again], [])
     assert req.ref == "一、1；三、1"
     assert req.where == Where(file="a.pdf", page=2)

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from bidkit import extract
 from bidkit.errors import ExtractError
-from bidkit.model import Where
+from bidkit.extract.location import Location
 from bidkit.extract import Block, extract_file, extract_text, read_tender, requirements_json
 
 import build_fixtures
@@ -298,7 +298,7 @@ def test_docx_paragraphs_and_table_rows_in_order(tmp_path: Path) -> None:
     rows = blocks[header + 1:header + 8]
     assert [b.kind for b in rows] == ["row"] * 7
     assert rows[0] == Block("质保期 | 设备免费质保期不少于2年，自验收合格之日起计算", kind="row",
-                            mandatory=True, label="1", where=Where(file="t.docx", table=1, row=2))
+                            mandatory=True, label="1", where=Location("t.docx", table=1, row=2))
     assert [b.mandatory for b in rows] == [True, True, False, False, True, False, False]
     assert texts[-1].startswith("▲售后服务承诺")
     got = {(r.metric, r.value): (r.mandatory, r.ref) for r in extract_file(path)}
@@ -317,7 +317,7 @@ def test_docx_merged_cells_are_read_once(tmp_path: Path) -> None:
     table.cell(1, 1).merge(table.cell(1, 2)).text = "质保期不少于2年"
     doc.save(tmp_path / "m.docx")
     rows = [b for b in read_tender(tmp_path / "m.docx") if b.kind == "row"]
-    assert rows == [Block("质保期不少于2年", kind="row", label="1", where=Where(file="m.docx", table=1, row=2))]
+    assert rows == [Block("质保期不少于2年", kind="row", label="1", where=Location("m.docx", table=1, row=2))]
 
 
 def test_docx_auto_numbers_are_read(tmp_path: Path) -> None:

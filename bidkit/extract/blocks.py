@@ -12,7 +12,7 @@ from bidkit.extract.marks import LEGEND_RE
 from bidkit.extract.normalise import clean, normalise
 from bidkit.extract.outline import BARE_LABEL_RE, NUMBERING_RE, is_page_number
 from bidkit.extract.sentences import SENTENCE_RE
-from bidkit.model import Where
+from bidkit.extract.location import Location
 from bidkit.quantity import find_quantities
 
 
@@ -34,7 +34,7 @@ class Block(NamedTuple):
     mandatory: bool = False
     scoring: bool = False
     label: str = ""
-    where: Where | None = None
+    where: Location | None = None
 
 
 # A line, paragraph or row longer than this has lost its line breaks (a tender saved as one line,
@@ -90,14 +90,14 @@ def text_blocks(lines: Iterable[str], file: str = "") -> list[Block]:
     joined back), table lines grouped into rows; each block knows the line it starts on."""
     blocks: list[Block] = []
     table: list[list[str]] = []
-    table_where: list[Where] = []
+    table_where: list[Location] = []
     cleaned: dict[str, str] = {}  # a tender repeats lines (every lot's clauses): clean each once
     for number, line in unwrapped(lines):
         cells = _split_row(line)
         if cells is not None:
             if not _MD_RULE_RE.match(line):
                 table.append(cells)
-                table_where.append(Where(file=file, line=number))
+                table_where.append(Location(file, line=number))
             continue
         if table:
             blocks.extend(table_blocks(table, table_where))
@@ -105,7 +105,7 @@ def text_blocks(lines: Iterable[str], file: str = "") -> list[Block]:
         text = cleaned.get(line)
         if text is None:
             text = cleaned[line] = clean(line)
-        blocks.append(Block(text, where=Where(file=file, line=number)))
+        blocks.append(Block(text, where=Location(file, line=number)))
     if table:
         blocks.extend(table_blocks(table, table_where))
     return blocks
@@ -195,7 +195,7 @@ _YES_RE = re.compile(r"^(★|☆|是|√|✓|✔|Y|y|yes|Yes|实质性)$")
 _ROW_LABEL_RE = re.compile(r"^[(（]?\d{1,3}(?:\.\d{1,2})*[)）.．、]?$|^[一二三四五六七八九十]{1,3}$")
 
 
-def table_blocks(rows: list[list[str]], wheres: list[Where] | None = None) -> list[Block]:
+def table_blocks(rows: list[list[str]], wheres: list[Location] | None = None) -> list[Block]:
     """Blocks of one table: the header (when there is one), then a row block per row.
 
     A header cell such as ★ or 实质性要求 names a column whose mark (★, 是) makes its row

@@ -13,6 +13,7 @@ import re
 from typing import NamedTuple, Sequence
 
 from bidkit.extract.blocks import Block
+from bidkit.extract.location import evidence
 from bidkit.extract.normalise import normalise
 from bidkit.extract.outline import NUMBERING_RE
 from bidkit.extract.read import read_tender
@@ -191,7 +192,7 @@ def _deviation_form(blocks: Sequence[Block], i: int) -> TenderForm | None:
     if not is_form or not fields & {"requirement", "ref"}:
         return None
     return TenderForm(kind="deviation", title=title, columns=columns, choices=_choices(blocks, i, headers),
-                      where=header.where)
+                      where=evidence(header.where))
 
 
 def _title(blocks: Sequence[Block], i: int) -> str:
@@ -256,4 +257,4 @@ def _letter(blocks: Sequence[Block], i: int) -> TenderForm | None:
         if _LETTER_END_RE.search(below.text):
             break
     text = "\n".join(lines)[:MAX_LETTER_CHARS]
-    return TenderForm(kind="letter", title=title, text=text, where=block.where)
+    return TenderForm(kind="letter", title=title, text=text, where=evidence(block.where))

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 
 from bidkit.extract.normalise import normalise
 from bidkit.extract.vocabulary import DEADLINES, DIGIT_RE, keyword_matches
-from bidkit.model import Requirement, Where
+from bidkit.extract.location import Location, evidence
+from bidkit.model import Requirement
 from bidkit.quantity import Quantity
 
 
@@ -25,7 +26,7 @@ class Found:
     path: tuple[int, ...] = ()
     # The evidence a writer checks the requirement against: the block's place in its file and
     # the heading of the section it stands in (set by `place` once the block is analysed).
-    where: Where | None = None
+    where: Location | None = None
     section: str = ""
 
     def copy(self) -> Found:
@@ -34,7 +35,7 @@ class Found:
                      self.ref, self.scoring, self.path, self.where, self.section)
 
 
-def place(found: list[Found], start: int, where: Where | None, section: str) -> None:
+def place(found: list[Found], start: int, where: Location | None, section: str) -> None:
     """Give the places found from one block (found[start:]) that block's where and section.
 
     Done after the block is analysed rather than inside the analysis, which is cached by the
@@ -134,7 +135,7 @@ def merge(found: list[Found], hints: list[tuple[str, str]]) -> list[Requirement]
     return [Requirement(metric=f.metric, op=f.op, value=f.value, unit=f.unit, mandatory=f.mandatory,
                         text=f.text[:MAX_TEXT], ref="；".join(refs[key]),
                         scoring=f.scoring[:MAX_TEXT] if f.scoring else None,
-                        where=f.where, section=f.section)
+                        where=evidence(f.where), section=f.section)
             for key, f in merged.items()]
 
 

@@ -14,7 +14,7 @@ from typing import NamedTuple
 from bidkit.errors import ExtractError
 from bidkit.extract.normalise import clean
 from bidkit.extract.blocks import Block, table_blocks
-from bidkit.model import Where
+from bidkit.extract.location import Location
 
 # Limits of a .docx package, checked from its zip directory before anything is decompressed.
 MAX_DOCX_UNCOMPRESSED = 500 * 1024 * 1024   # all members together, uncompressed
@@ -61,7 +61,7 @@ def docx_blocks(path: Path, name: str) -> list[Block]:
             style = styles.of(para)
             level = style.level
             number = numbering.label(para, style)
-            where = Where(file=file, paragraph=paragraphs)
+            where = Location(file, paragraph=paragraphs)
             for i, line in enumerate(para.text.splitlines()):
                 if line.strip():
                     text = (number + line.strip()) if (i == 0 and number) else line.strip()
@@ -79,7 +79,7 @@ def docx_blocks(path: Path, name: str) -> list[Block]:
                     seen.add(id(cell._tc))
                     cells.append(" ".join(cell.text.split()))
                 rows.append(cells)
-                wheres.append(Where(file=file, table=tables, row=r))
+                wheres.append(Location(file, table=tables, row=r))
             blocks.extend(table_blocks(rows, wheres))
     return blocks
 

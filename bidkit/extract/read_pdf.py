@@ -18,12 +18,12 @@ from typing import Callable, Iterator
 
 from bidkit.errors import ExtractError
 from bidkit.extract.blocks import Block, table_blocks
+from bidkit.extract.location import Location
 from bidkit.extract.normalise import clean
 from bidkit.extract.pdf_geometry import (
     _LONG, _THIN, MOJIBAKE, NO_TEXT_LAYER, UNMAPPED_FONT, Char, Line, PageData, Rule, merge_split_rows,
     page_lines, reflow, strip_margins, text_layer_problem,
 )
-from bidkit.model import Where
 from bidkit.workers import BrokenProcessPool, cores, in_processes
 
 # Limits: a tender is a few hundred pages of a few thousand characters each; beyond these the
@@ -47,7 +47,7 @@ class PdfReadError(ExtractError):
 
 def pdf_blocks(path: Path, name: str) -> list[Block]:
     """The blocks of a PDF's text layer: a block per paragraph (wrapped lines joined) and table
-    row, each with `where=Where(file, page)`."""
+    row, each with `where=Location(file, page)`."""
     with open(path, "rb") as fh:
         head = fh.read(1024)
     if b"%PDF-" not in head:
@@ -70,7 +70,7 @@ def _blocks(paragraphs: list[tuple[int, str, Line]], file: str) -> list[Block]:
     -> table_blocks, so that a ★ column, the 序号 and the text stay together."""
     blocks: list[Block] = []
     rows: list[list[str]] = []
-    wheres: list[Where] = []
+    wheres: list[Location] = []
     last: tuple[int, int] | None = None          # (page, table group) of the previous row
 
     def flush() -> None:
@@ -87,12 +87,12 @@ def _blocks(paragraphs: list[tuple[int, str, Line]], file: str) -> list[Block]:
             cells = list(line.cells)
             if not (rows and cells == rows[0] and last is not None and last[0] != page):
                 rows.append(cells)                   # (a header row repeated on a new page: once)
-                wheres.append(Where(file=file, page=page))
+                wheres.append(Location(file, page=page))
             last = (page, line.group)
             continue
         flush()
         last = None
-        blocks.append(Block(clean(text), where=Where(file=file, page=page)))
+        blocks.append(Block(clean(text), where=Location(file, page=page)))
     flush()
     return blocks
 

@@ -15,6 +15,7 @@ import re
 from typing import Iterable
 
 from bidkit.extract.blocks import Block, bounded
+from bidkit.extract.location import evidence
 from bidkit.extract.normalise import normalise
 from bidkit.extract.places import classify, speaks_of_after_sales, title_of, AFTER_SALES
 from bidkit.extract.scoring import INCREMENT_RE, awards_points, per_person_rewards
@@ -58,7 +59,7 @@ def extract_scoring(blocks: Iterable[Block]) -> list[ScoringRule]:
         if not (block.scoring or _scores(norm)):
             since_judged = None if since_judged is None or since_judged >= 3 else since_judged + 1
             continue
-        found = parse_rule(block.text, where=block.where, ref=block.label,
+        found = parse_rule(block.text, where=evidence(block.where), ref=block.label,
                            cells=block.kind == "row")
         if len(found) == 1 and found[0].kind == "subjective" and block.kind != "row" and since_judged is not None \
                 and rules and rules[-1].kind == "subjective":

@@ -10,6 +10,7 @@ from typing import Iterable, Iterator, NamedTuple
 
 from bidkit.errors import ExtractError
 from bidkit.extract.blocks import Block, bounded, text_blocks
+from bidkit.extract.location import Location
 from bidkit.extract.analyses import Analyses
 from bidkit.extract.marks import SCOPE_FORWARD_RE, mandatory_marks, mark_back
 from bidkit.extract.merge import Found, merge, place
@@ -23,7 +24,7 @@ from bidkit.extract.places import (
 from bidkit.extract.read import read_tender
 from bidkit.extract.scoring import awards_points
 from bidkit.extract.vocabulary import DIGIT_RE
-from bidkit.model import Requirement, Where
+from bidkit.model import Requirement
 
 
 def tender_text_blocks(text: str) -> list[Block]:
@@ -120,7 +121,7 @@ class _Visit(NamedTuple):
     row_place: str | None        # a row's place; None for a line, whose place is its heading's
     topic: str | None            # a line's topic before a colon, which can name its place (质保期：…)
     scoring: bool
-    block_where: Where | None
+    block_where: Location | None
     back: bool                   # a closing line (以上条款为实质性条款): see marks.mark_back
     parent: int | None           # the heading whose items it closes
 
