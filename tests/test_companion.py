@@ -1,6 +1,7 @@
 """A long tender's analyses are made by a companion process alongside the walk (workers.Companion):
 every result comes back in order whoever computed it, a companion that fails, dies or hangs
-costs time and never a result, and a tender reads the same with a companion and without."""
+costs time and never a result, a companion kept for the next list starts it clean, and a tender
+reads the same with a companion and without."""
 from __future__ import annotations
 
 import multiprocessing
@@ -26,14 +27,27 @@ PARENT = os.getpid()
 
 @pytest.fixture(autouse=True)
 def two_cores(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A companion is started whatever this machine's cores."""
+    """A companion is started whatever this machine's cores, and none is kept from another test."""
     monkeypatch.setattr(workers, "cores", lambda: 2)
+    _forget_kept()
+    yield
+    _forget_kept()
+
+
+def _forget_kept() -> None:
+    for worker in workers._idle:
+        worker.stop()
+    workers._idle.clear()
+
+
+def _kept() -> list:
+    return [worker.process for worker in workers._idle]
 
 
 def _taken(companion: Companion, count: int) -> None:
     """Wait until the companion has taken `count` items (a loaded machine may start it late)."""
     deadline = time.monotonic() + 30
-    while companion._counters[1] < count:
+    while companion._worker.counters[1] < count:
         assert time.monotonic() < deadline, "the companion never started"
         time.sleep(0.01)
 
@@ -62,7 +76,7 @@ def test_nothing_fed_is_nothing_computed() -> None:
 def test_one_core_computes_everything_here(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(workers, "cores", lambda: 1)
     companion = Companion(square)
-    assert companion._process is None
+    assert companion._worker is None
     for x in range(50):
         companion.feed(x)
     assert companion.results() == [(x * x, PARENT) for x in range(50)]
@@ -128,12 +142,13 @@ def dies_in_the_companion(x: int) -> int:
 
 def test_a_companion_that_dies_costs_no_result() -> None:
     with Companion(dies_in_the_companion) as companion:
-        process = companion._process
+        process = companion._worker.process
         for x in range(300):
             companion.feed(x)
         _taken(companion, 6)
         assert companion.results() == [x + 1 for x in range(300)]
     assert process.exitcode == 3
+    assert _kept() == []
 
 
 def hangs_in_the_companion(x) -> int:
@@ -145,12 +160,13 @@ def hangs_in_the_companion(x) -> int:
 def test_a_companion_that_hangs_is_stopped(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(Companion, "WAIT_SECONDS", 0.5)
     with Companion(hangs_in_the_companion) as companion:
-        process = companion._process
+        process = companion._worker.process
         for x in range(100):
             companion.feed(x)
         _taken(companion, 1)
         assert companion.results() == [-x for x in range(100)]
     assert process.exitcode == -signal.SIGKILL
+    assert _kept() == []
 
 
 def test_a_stuck_companion_never_stops_the_feeding(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -178,10 +194,11 @@ def test_a_stuck_companion_never_stops_the_feeding(monkeypatch: pytest.MonkeyPat
 def test_leaving_early_stops_the_companion() -> None:
     with pytest.raises(RuntimeError):
         with Companion(square) as companion:
-            process = companion._process
+            process = companion._worker.process
             companion.feed(1)
             raise RuntimeError("the walk failed")
     assert process.exitcode is not None
+    assert _kept() == []
 
 
 def test_a_companion_holds_no_file_but_its_pipes() -> None:
@@ -195,13 +212,88 @@ def test_a_companion_holds_no_file_but_its_pipes() -> None:
                 second.feed(x)
             for companion in (first, second):
                 _taken(companion, 1)  # (it is at work: past what it does first)
-                fds = Path(f"/proc/{companion._process.pid}/fd")
+                fds = Path(f"/proc/{companion._worker.process.pid}/fd")
                 held = [os.readlink(fd) for fd in fds.iterdir() if int(fd.name) > 2]
                 assert len(held) == 2 and all(h.startswith("pipe:") for h in held), held
             assert [v for v, _ in first.results()] == [v for v, _ in second.results()] == [x * x for x in range(100)]
     finally:
         for f in opened:
             f.close()
+
+
+def test_the_companion_is_kept_for_the_next_list() -> None:
+    lists = []
+    for start in (0, 1000):
+        with Companion(square) as companion:
+            for x in range(start, start + 400):
+                companion.feed(x)
+            results = companion.results()
+        assert [value for value, _ in results] == [x * x for x in range(start, start + 400)]
+        lists.append({pid for _, pid in results} - {PARENT})
+    assert len(lists[0]) == 1 and lists[0] == lists[1], "the same companion computed a share of both"
+    assert len(_kept()) == 1 and _kept()[0].is_alive()
+
+
+def slow_in_the_companion(x: int) -> tuple[int, int]:
+    if os.getpid() != PARENT:
+        time.sleep(0.002)
+    return -x, os.getpid()
+
+
+def test_a_list_met_early_leaves_nothing_for_the_next() -> None:
+    """The parent, much faster, meets the companion before it has read most of the list: the
+    companion reads the rest of it away, and the next list's items are that list's."""
+    with Companion(slow_in_the_companion) as first:
+        for x in range(3000):
+            first.feed(x)
+        _taken(first, 1)
+        assert [v for v, _ in first.results()] == [-x for x in range(3000)]
+    [kept] = _kept()
+    with Companion(slow_in_the_companion) as second:
+        for x in range(5000, 5400):
+            second.feed(x)
+        _taken(second, 5)
+        results = second.results()
+    assert [v for v, _ in results] == [-x for x in range(5000, 5400)]
+    assert kept.pid in {pid for _, pid in results}
+
+
+def test_an_idle_companion_leaves(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(workers, "IDLE_SECONDS", 0.2)
+    with Companion(square) as companion:
+        companion.feed(3)
+        assert [v for v, _ in companion.results()] == [9]
+    [kept] = _kept()
+    kept.join(30)
+    assert kept.exitcode == 0, "it left of itself"
+    with Companion(square) as companion:
+        assert companion._worker.process is not kept, "a new one replaces it"
+        companion.feed(4)
+        assert [v for v, _ in companion.results()] == [16]
+
+
+def test_one_companion_is_kept_per_spare_core() -> None:
+    with Companion(square) as first, Companion(square) as second:
+        processes = [first._worker.process, second._worker.process]
+        for x in range(50):
+            first.feed(x)
+            second.feed(x)
+        first.results()
+        second.results()
+    assert _kept() == [processes[1]], "the latest is kept"
+    assert processes[0].exitcode is not None
+
+
+def test_a_forked_process_keeps_none_of_its_parents_companions() -> None:
+    with Companion(square) as companion:
+        companion.feed(2)
+        companion.results()
+    assert len(_kept()) == 1
+    pid = os.fork()
+    if pid == 0:
+        os._exit(0 if workers._idle == [] else 1)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
 
 
 def _long_tender() -> str:
