@@ -247,17 +247,19 @@ _idle_lock = threading.Lock()
 
 
 def _checkout(func: Callable) -> _Worker:
-    """A kept worker of `func` that is still there, else a new one (OSError when none can be forked)."""
-    with _idle_lock:
-        kept = [w for w in _idle if w.func is func]
-        for worker in kept:
-            _idle.remove(worker)
-    for worker in kept:
+    """The latest kept worker of `func` that is still there, else a new one (OSError when none
+    can be forked); the other kept workers stay kept."""
+    while True:
+        with _idle_lock:
+            worker = next((w for w in reversed(_idle) if w.func is func), None)
+            if worker is not None:
+                _idle.remove(worker)
+        if worker is None:
+            worker = _Worker(func)
+            break
         if worker.process.is_alive():
-            worker.start_list()
-            return worker
-        worker.stop()
-    worker = _Worker(func)
+            break
+        worker.stop()  # it left, idle too long
     worker.start_list()
     return worker
 

@@ -284,6 +284,25 @@ def test_one_companion_is_kept_per_spare_core() -> None:
     assert processes[0].exitcode is not None
 
 
+def test_a_companion_taken_leaves_the_others_kept(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With two spare cores, two companions are kept; the next list takes the latest, and the
+    other stays kept, not dropped."""
+    monkeypatch.setattr(workers, "cores", lambda: 3)
+    with Companion(square) as first, Companion(square) as second:
+        for x in range(50):
+            first.feed(x)
+            second.feed(x)
+        first.results()
+        second.results()
+    older, latest = _kept()
+    with Companion(square) as companion:
+        assert companion._worker.process is latest
+        assert _kept() == [older]
+        companion.feed(5)
+        assert [v for v, _ in companion.results()] == [25]
+    assert set(_kept()) == {older, latest}
+
+
 def test_a_forked_process_keeps_none_of_its_parents_companions() -> None:
     with Companion(square) as companion:
         companion.feed(2)
