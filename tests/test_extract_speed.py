@@ -6,7 +6,8 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from bidkit.extract import extract_text
-from bidkit.extract.blocks import _LABELISH_RE, _labelish
+from bidkit.extract.blocks import _LABELISH_RE, Block, _labelish, _line_location, _make_block
+from bidkit.extract.location import Location
 from bidkit.extract.outline import BARE_LABEL_RE, PAGE_NUMBER_RE, is_page_number
 
 
@@ -45,3 +46,11 @@ def test_only_a_labelish_line_can_be_a_bare_label(line: str) -> None:
     """unwrapped tries BARE_LABEL_RE on labelish paragraphs only."""
     if BARE_LABEL_RE.match(line):
         assert _labelish(line)
+
+
+def test_a_line_block_made_by_its_tuple_is_the_named_one() -> None:
+    """text_blocks makes its blocks and locations by position (`_make`): the positions must stay
+    the fields they stand for."""
+    where = _line_location("t.txt", 7)
+    assert where == Location("t.txt", line=7) and where.line == 7 and where.page is None
+    assert _make_block(("质保期3年", "line", None, False, False, "", where)) == Block("质保期3年", where=where)

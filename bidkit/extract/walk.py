@@ -126,6 +126,11 @@ class _Visit(NamedTuple):
     parent: int | None           # the heading whose items it closes
 
 
+# (tuple.__new__, in C: a named tuple's own constructor is a Python function, and there is a
+# visit a block)
+_visit = _Visit._make
+
+
 def _replay(visits: list[_Visit], results: list, outline: Outline) -> tuple[list[Found], list]:
     """The requirements (and scoring hints) the blocks yielded, sifted by their places and placed
     where they stand, in document order."""
@@ -168,7 +173,7 @@ def _row(block: Block, outline: Outline, analyses: Analyses) -> _Visit:
     where = _scored(_row_place(text, outline.place(top)), scoring)
     if where != BOILERPLATE and marked:
         outline.refer(norm)
-    return _Visit(analysis, top, block.label, where, None, scoring, block.where, False, None)
+    return _visit((analysis, top, block.label, where, None, scoring, block.where, False, None))
 
 
 def _row_marked(block: Block, marks: frozenset[str]) -> bool:
@@ -281,8 +286,8 @@ def _line(block: Block, outline: Outline, analyses: Analyses, demoted: bool = Fa
             base = outline.mandatory() or star or whole
     analysis = _analysis_index(raw[pos:], norm[pos:], pos, base, spans, scoring, topic,
                                not (is_node and is_title(content)), heading, analyses)
-    return _Visit(analysis, outline.top(), "", None, None if is_node else topic, scoring, block.where,
-                  back, parent)
+    return _visit((analysis, outline.top(), "", None, None if is_node else topic, scoring, block.where,
+                   back, parent))
 
 
 class _Parsed(NamedTuple):
