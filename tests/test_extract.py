@@ -116,6 +116,9 @@ def test_condition_belongs_to_the_substitute_it_triggers() -> None:
     ("质保期内每月回访一次", "return_visit", ">=", 1, "times"),
     ("客户投诉处理时间不超过24小时", "complaint_response", "<=", 24, "hour"),
     ("到场时间≤2h", "onsite_arrival", "<=", 2, "hour"),
+    # 供货商 / 供货方 is the supplier, not a delivery: its deadline stays a service one.
+    ("出现质量问题时，供货商须在十二小时内响应", "response_time", "<=", 12, "hour"),
+    ("供货方必须在接到维修电话后1小时内赶赴现场", "onsite_arrival", "<=", 1, "hour"),
 ])
 def test_metric_operator_and_unit(text, metric, op, value, unit) -> None:
     r = one(text, metric)
@@ -161,6 +164,8 @@ def test_a_demand_without_a_number_is_present(text, metric) -> None:
     "开标时间：2026年11月30日9时30分。",
     "投标人近三年(2023年1月至今)具有不少于2个同类项目业绩。",
     "交货期：签订合同后15个工作日内交货。",
+    "合同签订后，供货方须在30日内供货。",
+    "供货期：合同签订后15日内。",
     "投标有效期：投标截止之日起90日历天。",
     "项目负责人须具有5年以上相关工作经验。",
     "付款方式：验收合格后30日内支付合同金额的100%。",

@@ -63,8 +63,10 @@ KEYWORDS: dict[str, tuple[str, ...]] = {
         "补员", "人员补充", "补充人员", "人员更换", "更换人员", "离职", "替换人员"),
     "delivery": ("交货", "供货", "发货", "到货", "送货"),
 }
-# Context a keyword must not have: 响应文件 is a bid document, 货物到达 a delivery.
+# Context a keyword must not have: 响应文件 is a bid document, 货物到达 a delivery, 供货商 the
+# supplier (供货商须在12小时内响应 is no delivery time).
 _NOT_AFTER = {"响应": re.compile(r"文件|供应商|人|表|偏离|情况|内容|程度|方案|条款|的条款"),
+              "供货": re.compile(r"商|方|单位|企业|厂家|厂商"),
               "解决": re.compile(r"方案|措施|办法"), "恢复": re.compile(r"期"), "回复": re.compile(r"函"),
               "服务中心": re.compile(r"热线"), "到达": re.compile(r"率"), "排除": re.compile(r"在外|责任"),
               "人数": re.compile(r"比例")}
