@@ -246,7 +246,7 @@ def _other_wanted(norm: str, c0: int, c1: int, qs: list, metrics: set[str], own:
     demand = bool(_DEMAND_RE.search(norm, c0, c1))
     if mandatory and c1 - c0 >= 6 and (demand or _OFFER_RE.search(norm, c0, c1) or (after_sales and clean)):
         return True
-    return not qs and clean and after_sales and demand
+    return clean and after_sales and demand
 
 
 def _merged(spans: list[tuple[int, int]]) -> tuple[list[int], list[int]]:
