@@ -251,6 +251,9 @@ def test_a_deadline_in_a_delivery_article_is_kept() -> None:
     (["标注“▲”的为重要参数，不作为无效投标条件。"], {"★", "☆"}),
     (["标注“▲”的为评分项，不满足的扣分。"], {"★", "☆"}),
     (["“#”号条款为实质性条款，不允许负偏离。"], {"★", "☆", "#"}),
+    (["注：带*号的为必须满足的条款，负偏离将作无效投标处理。"], {"★", "☆", "*"}),
+    (["标注“＊”的条款为实质性要求。"], {"★", "☆", "*"}),
+    (["标注*的为核心参数。"], {"★", "☆"}),
 ])
 def test_a_legend_says_what_a_mark_means(legend: list[str], mandatory: set[str]) -> None:
     assert read_legend(legend) == frozenset(mandatory)
@@ -281,6 +284,23 @@ def test_marked_items_under_a_legend(legend: str, star: bool, triangle: bool, ha
                      "▲2. 接到通知后2小时内到达现场。\n"
                      "#3. 接到报修后30分钟内响应。\n")
     assert [r[4] for r in compared(text)] == [star, triangle, hash_]
+
+
+@pytest.mark.parametrize("legend, mandatory", [
+    ("注：带*号的为必须满足的条款，负偏离将作无效投标处理。\n", True),
+    ("", False),
+])
+def test_an_asterisk_is_a_mark_where_it_stands_alone(legend: str, mandatory: bool) -> None:
+    """*1. and ＊质保期 are marks (mandatory where the legend says so); 7*24 and **…** are not."""
+    text = legend + ("一、售后服务\n"
+                     "*1. 质保期不少于3年。\n"
+                     "2. ＊接到通知后2小时内到达现场。\n"
+                     "3. 提供7*24小时服务，**30分钟**内响应。\n")
+    assert compared(text) == [("warranty_period", ">=", 3, "year", mandatory),
+                              ("onsite_arrival", "<=", 2, "hour", mandatory),
+                              ("service_hours", ">=", "7x24", None, False),
+                              ("response_time", "<=", 30, "minute", False)]
+    assert extract_text(text)[0].text == "质保期不少于3年"
 
 
 # ---------------------------------------------------------------- sections mandatory by reference / name

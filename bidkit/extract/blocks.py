@@ -127,7 +127,7 @@ _SENTENCE_END = "。；;：:！!？?"
 # "1小" / "时内送到": a line that stops inside a quantity continues, however short it is.
 _NUMBER_CUT_RE = re.compile(r"[0-9一二三四五六七八九十两半]\s*(?:个|小|分|工作|工)?$")
 _UNIT_REST_RE = re.compile(r"(?:个|小时|时|分钟|钟|工作日|作日|日|天|月|年|周|人|名)")
-_ITEM_START = "★▲☆|#"
+_ITEM_START = "★▲☆|#*＊"
 
 
 def unwrapped(lines: Iterable[str]) -> list[tuple[int, str]]:

@@ -2,7 +2,7 @@
 makes ▲ mandatory; "“★”代表最关键指标，不满足该指标项将导致应答被拒绝；“#”代表重要指标" makes ★
 mandatory and # not. A legend may stand anywhere, even after the items it explains, so the whole
 document is read for legends before its items are walked. Without a legend, ★ is mandatory (the
-usual convention) and ▲, #, ※, ● are not.
+usual convention) and ▲, #, ※, ●, * are not.
 """
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import re
 from typing import Iterable
 
 # The marks a legend can explain, and those mandatory when no legend says otherwise.
-MARKS = "★☆▲△#※●◆■█"
+MARKS = "★☆▲△#※●◆■█*＊"
 _ANY_MARK_RE = re.compile("[" + re.escape(MARKS) + "]")
 DEFAULT_MANDATORY = frozenset("★☆")
 
@@ -74,7 +74,7 @@ def read_legend(texts: Iterable[str]) -> frozenset[str]:
                 meaning = _meaning(segment)
                 if meaning is None:
                     continue
-                mark = "★" if mark == "☆" else mark
+                mark = {"☆": "★", "＊": "*"}.get(mark, mark)
                 says[mark] = says.get(mark, False) or meaning
     marks = set(DEFAULT_MANDATORY)
     for mark, mandatory in says.items():

@@ -14,8 +14,8 @@ from bidkit.extract.sentences import SENTENCE_RE
 
 
 # A mark that explains the convention (标注★的为实质性条款, 凡标有“▲”的地方) is a legend, not a mark.
-LEGEND_RE = re.compile(r"(?:标注?|带有?|注有|注明|标有|打|加|有|含)\s*[“\"'「『【(（]?\s*[★☆▲△※●◆■█]|"
-                       r"[★☆▲△※●◆■█]\s*[”\"'」』】)）]?\s*(?:号|标记|标志|符号)|[“\"「『][★☆▲△#※●◆■█][”\"」』]")
+LEGEND_RE = re.compile(r"(?:标注?|带有?|注有|注明|标有|打|加|有|含)\s*[“\"'「『【(（]?\s*[★☆▲△※●◆■█*＊]|"
+                       r"[★☆▲△※●◆■█*＊]\s*[”\"'」』】)）]?\s*(?:号|标记|标志|符号)|[“\"「『][★☆▲△#※●◆■█*＊][”\"」』]")
 # Every branch starts with a plain character (作废标|废标, not 作?废标): then the regex engine
 # jumps to the candidate characters instead of trying each position; it runs on every line.
 MANDATORY_RE = re.compile(
@@ -26,7 +26,7 @@ SCOPE_FORWARD_RE = re.compile(r"以下|下列|如下")
 _SCOPE_WHOLE_RE = re.compile(r"本节|本章|本部分|本条|本项|本款|本表|以下|下列|如下|各项|所有|均为|均须|全部")
 _SCOPE_BACK_RE = re.compile(r"(?:^|[，,。；;：:\s(（])(?:以上|上述|前述)")
 _STAR_RE = re.compile(r"[★☆]")
-_LEGEND_MARKS = "★☆▲△#※●◆■█"
+_LEGEND_MARKS = "★☆▲△#※●◆■█*＊"
 _LEGEND_MARK_RE = re.compile("[" + re.escape(_LEGEND_MARKS) + "]")
 
 
@@ -80,7 +80,10 @@ _DEFAULT_MARKS = frozenset("★☆")
 
 @functools.lru_cache(maxsize=16)
 def _marks_re(marks: frozenset[str]) -> re.Pattern:
-    return re.compile("[" + re.escape("".join(sorted(marks))) + "]") if marks else re.compile(r"(?!)")
+    # An asterisk is a mark on its own only: 7*24 is service hours, **…** a markdown emphasis.
+    plain = "".join(sorted(marks - {"*"}))
+    branches = (["[" + re.escape(plain) + "]"] if plain else []) + ([r"(?<![0-9*])\*(?![0-9*])"] if "*" in marks else [])
+    return re.compile("|".join(branches)) if branches else re.compile(r"(?!)")
 
 
 def mark_back(found: list[Found], parent: int | None, marked: dict) -> None:

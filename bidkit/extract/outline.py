@@ -30,7 +30,7 @@ NUMBERING_RE = re.compile(
 _RANKS = {"chapter": 0.0, "annex": 0.0, "section": 1.0, "article": 1.5, "cn": 2.0, "cnparen": 3.0,
           "num": 4.0, "paren": 5.0, "half": 6.0, "circle": 7.0}
 BARE_LABEL_RE = re.compile(r"^\s*(?:\d{1,2}(?:\.\d{1,2})*\.?|[(（]\d{1,2}[)）]|[一二三四五六七八九十]{1,3}、)\s*$")
-MARKS_RE = re.compile(r"[\s★☆▲△◆■●※#█]*")
+MARKS_RE = re.compile(r"[\s★☆▲△◆■●※#█*]*")
 MD_HEADING_RE = re.compile(r"\s*(#{1,6})\s+")
 
 
