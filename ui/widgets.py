@@ -101,7 +101,10 @@ def edited_rows(rows: list[dict], editor_key: str, column_config: dict, new_row:
         st.session_state[f"{editor_key}:base"] = rows
     base = st.session_state[f"{editor_key}:base"]
     # With no rows, a list gives the editor no columns, hence no add row: give it its columns.
-    data = base or pd.DataFrame(columns=list(column_config))
+    data = pd.DataFrame(base) if base else pd.DataFrame(columns=list(column_config))
+    # A row the user adds leaves its checkboxes empty, which a bool column cannot hold (pandas
+    # warns, and its next major version refuses): nullable booleans can.
+    data = data.astype({c: "boolean" for c in data.columns if data[c].dtype == bool})
     # An empty cell would read "None" (an English word on a Chinese page): show a dash instead.
     st.data_editor(data, key=editor_key, num_rows="dynamic", width="stretch", column_config=column_config,
                    placeholder="—")
