@@ -447,9 +447,11 @@ def test_a_chapter_named_in_a_sentence_is_no_heading() -> None:
     ("中标人须每月对系统进行一次巡检。", "中标人须每月对系统进行一次巡检"),
     ("质保期内，中标人须每半年对设备进行一次免费巡检保养。", "中标人须每半年对设备进行一次免费巡检保养"),
     ("外包服务人员更换空档期不应超过30日。", "外包服务人员更换空档期不应超过30日"),
+    # what the vendor does free of charge is a demand, whatever verb it comes without
+    ("质保期内所有零配件免费更换。", "质保期内所有零配件免费更换"),
     # social insurance is the vendor's duty as an employer, no after-sales demand
     ("供应商须为驻场服务人员缴纳近6个月社会保险。", None),
 ])
-def test_a_demand_whose_number_no_metric_takes_needs_a_look(text: str, shown: str | None) -> None:
+def test_an_after_sales_demand_no_metric_takes_needs_a_look(text: str, shown: str | None) -> None:
     others = [r.text for r in extract_text("售后服务要求：\n1. " + text) if r.metric == "other"]
     assert others == ([shown] if shown else [])

@@ -22,7 +22,7 @@ _REPAIR_CONTEXT_RE = re.compile(r"修|故障")
 
 # 应 / 保证 but not 响应, 质量保证; the lookbehind follows the word so that every branch starts
 # with a plain character, which the regex engine scans for quickly (as in MANDATORY_RE).
-_DEMAND_RE = re.compile(r"须|应(?<![响回供相对适反]应)|必须|需|要求|承诺|保证(?<!质量保证)|负责|不得|不允许")
+_DEMAND_RE = re.compile(r"须|应(?<![响回供相对适反]应)|必须|需|要求|承诺|保证(?<!质量保证)|负责|不得|不允许|免费")
 
 _OFFER_RE = re.compile(r"提供|配备|设立|设有|具备|具有|出具|承诺")
 _CONDITION_END_RE = re.compile(r"(?:的|时|后|前)\s*$")
