@@ -455,3 +455,16 @@ def test_a_chapter_named_in_a_sentence_is_no_heading() -> None:
 def test_an_after_sales_demand_no_metric_takes_needs_a_look(text: str, shown: str | None) -> None:
     others = [r.text for r in extract_text("售后服务要求：\n1. " + text) if r.metric == "other"]
     assert others == ([shown] if shown else [])
+
+
+@pytest.mark.parametrize("heading, shown", [
+    ("四、售后服务要求", ["乙方须于1个工作日内书面报告甲方"]),
+    ("二、项目概况", []),
+    ("第二章 投标人须知", []),
+])
+def test_a_demand_in_any_words_needs_a_look_in_an_after_sales_place_only(heading: str, shown: list[str]) -> None:
+    """A demand of the after-sales place needs no after-sales word; a clause too short to say
+    what it demands (乙方承诺) and a penalty (减免使用费) are no demand to show."""
+    text = (heading + "\n1. 乙方须于1个工作日内书面报告甲方。\n2. 乙方承诺。\n"
+            "3. 单次服务不可用超过1小时的，应减免该服务当月使用费的20%。\n")
+    assert [r.text for r in extract_text(text) if r.metric == "other"] == shown

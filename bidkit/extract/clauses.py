@@ -236,8 +236,10 @@ def _with_posts(norm: str, raw: str, quantities: list) -> list:
 def _other_wanted(norm: str, c0: int, c1: int, qs: list, metrics: set[str], own: list[str],
                   mandatory: bool, other_words: bool) -> bool:
     """Whether a clause that yields no requirement is still shown (as metric other, never
-    compared): a demand in after-sales words, or any demand in a ★ item, where nothing may be
-    missed. Topics (质保期：), conditions (…的) and the 否则投标无效 clause itself are not."""
+    compared): a demand in after-sales words; a demand of a few words more in any words, which
+    the walk keeps in an after-sales place only (乙方须于1个工作日内书面报告甲方, see walk._sift);
+    any demand in a ★ item, where nothing may be missed. Topics (质保期：), conditions (…的), the
+    否则投标无效 clause itself and penalties (减免使用费) are not."""
     if (c1 < len(norm) and norm[c1] in ":：") or _CONDITION_END_RE.search(norm, c0, c1) \
             or MANDATORY_RE.search(norm, c0, c1):
         return False
@@ -246,7 +248,7 @@ def _other_wanted(norm: str, c0: int, c1: int, qs: list, metrics: set[str], own:
     demand = bool(_DEMAND_RE.search(norm, c0, c1))
     if mandatory and c1 - c0 >= 6 and (demand or _OFFER_RE.search(norm, c0, c1) or (after_sales and clean)):
         return True
-    return clean and after_sales and demand
+    return clean and demand and (after_sales or c1 - c0 >= 6)
 
 
 def _merged(spans: list[tuple[int, int]]) -> tuple[list[int], list[int]]:

@@ -56,7 +56,7 @@ KEYWORDS: dict[str, tuple[str, ...]] = {
     # Words around a number that is no after-sales requirement.
     "exclude": (
         "质保金", "保证金", "预算", "限价", "控制价", "业绩", "注册资本", "投标有效期", "有效期",
-        "付款", "支付", "违约金", "违约", "罚款", "扣款", "扣除", "赔偿", "经验", "从业", "工龄",
+        "付款", "支付", "违约金", "违约", "罚款", "扣款", "扣除", "减免", "赔偿", "经验", "从业", "工龄",
         "社保", "社会保险", "成立", "合同签订", "签订合同", "签订后", "签订之日", "工期", "竣工", "开标",
         "截止", "安装", "调试", "公告", "报名", "质疑", "履约", "年龄", "学历",
         # Staff turnover in a labour contract: how fast a leaver is replaced is no after-sales time.
