@@ -6,6 +6,7 @@ timed assertions in tests.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import shutil
 import statistics
@@ -282,6 +283,8 @@ def compose_rerun() -> dict:
     bid, _lib = synthetic_bid(30, 50)
     root = big_library()
     library.load(root)  # the app's first load is not what a rerun costs
+    # (Streamlit warns, once, that the benchmark's own thread has no script context: it needs none.)
+    logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").setLevel(logging.ERROR)
     # AppTest leaves the page it ran as __main__; a forkserver started later (bench/pg.py's workers)
     # would import that page, and so run the whole app, in every worker
     main = sys.modules["__main__"]
