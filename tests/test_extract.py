@@ -171,6 +171,8 @@ def test_a_demand_without_a_number_is_present(text, metric) -> None:
     "付款方式：验收合格后30日内支付合同金额的100%。",
     "每逾期一日按合同总价的0.5%支付违约金。",
     "近6个月内任意1个月的社保缴纳证明。",
+    # a company's name: 有限公司…分公司 sets up no office
+    "售后服务要求：中国移动通信集团浙江有限公司杭州分公司（以下简称采购人）。",
 ])
 def test_dates_budgets_delivery_and_past_performance_are_no_requirements(text) -> None:
     assert [r for r in extract_text(text) if r.metric != "other"] == []

@@ -26,9 +26,10 @@ def _alternatives(metric: str, drop: tuple[str, ...] = ()) -> str:
     return trie_regex(w for w in KEYWORDS[metric] if w not in drop).pattern
 
 
-# 设有售后服务机构 / 以本市一类维修企业作为售后服务网点 / 在项目所在地设维保站点.
+# 设有售后服务机构 / 以本市一类维修企业作为售后服务网点 / 在项目所在地设维保站点 (not 有限公司杭州分公司,
+# a company's name).
 _OFFICE_PRESENT_RE = re.compile(
-    r"(?:(?<!无需)(?<!不需)(?<!不必)(?:设有|设立|设置|建立|建有|拥有|具有|具备|配备|提供|成立|开设|作为|有)"
+    r"(?:(?<!无需)(?<!不需)(?<!不必)(?:设有|设立|设置|建立|建有|拥有|具有|具备|配备|提供|成立|开设|作为|有(?!限))"
     r"|(?:本地|本区|本市|本县|本省|当地|所在地|所在市|所在区|所在县|市内|区内|县内))"
     rf"[^，,。；;|]{{0,14}}?(?:{_alternatives('local_office')})")
 _SUBSTITUTE_PRESENT_RE = re.compile(
