@@ -171,6 +171,10 @@ def test_a_demand_without_a_number_is_present(text, metric) -> None:
     "付款方式：验收合格后30日内支付合同金额的100%。",
     "每逾期一日按合同总价的0.5%支付违约金。",
     "近6个月内任意1个月的社保缴纳证明。",
+    # settling a dispute, answering the tender: no repair, no response to a fault
+    "售后服务要求：双方应在30日内协商解决，协商解决不成的，提交仲裁。",
+    "售后服务要求：投标人须在3日内对招标文件作出实质性响应。",
+    "售后服务要求：供应商须在5个工作日内响应采购需求。",
     # a company's name: 有限公司…分公司 sets up no office
     "售后服务要求：中国移动通信集团浙江有限公司杭州分公司（以下简称采购人）。",
 ])

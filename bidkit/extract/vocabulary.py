@@ -65,12 +65,14 @@ KEYWORDS: dict[str, tuple[str, ...]] = {
 }
 # Context a keyword must not have: 响应文件 is a bid document, 货物到达 a delivery, 供货商 the
 # supplier (供货商须在12小时内响应 is no delivery time).
-_NOT_AFTER = {"响应": re.compile(r"文件|供应商|人|表|偏离|情况|内容|程度|方案|条款|的条款"),
+_NOT_AFTER = {"响应": re.compile(r"文件|供应商|人|表|偏离|情况|内容|程度|方案|条款|的条款|招标|磋商|谈判|询价|采购(?:文件|需求|要求)"),
               "供货": re.compile(r"商|方|单位|企业|厂家|厂商"),
-              "解决": re.compile(r"方案|措施|办法"), "恢复": re.compile(r"期"), "回复": re.compile(r"函"),
+              "解决": re.compile(r"方案|措施|办法|争议|纠纷|不成"), "恢复": re.compile(r"期"), "回复": re.compile(r"函"),
               "服务中心": re.compile(r"热线"), "到达": re.compile(r"率"), "排除": re.compile(r"在外|责任"),
               "人数": re.compile(r"比例")}
-_NOT_BEFORE = {"响应": re.compile(r"(?:逐条|全部|完全|均须)$"), "到达": re.compile(r"(?:货物|产品)$"),
+# 实质性响应 / 响应招标文件: answering the tender, not a fault; 协商解决 / 解决争议: settling a dispute.
+_NOT_BEFORE = {"响应": re.compile(r"(?:逐条|全部|完全|均须|实质性|无效|文件)$"), "到达": re.compile(r"(?:货物|产品)$"),
+               "解决": re.compile(r"(?:协商|调解|诉讼|仲裁|争议的|纠纷的)$"),
                # 服务人员更换空档期: replacing a worker is staffing, not replacing faulty goods.
                "更换": re.compile(r"(?:人员|员工)\s*$")}
 
