@@ -461,6 +461,9 @@ def test_an_after_sales_demand_no_metric_takes_needs_a_look(text: str, shown: st
     ("四、售后服务要求", ["乙方须于1个工作日内书面报告甲方"]),
     ("二、项目概况", []),
     ("第二章 投标人须知", []),
+    # a lead-in line that names the after-sales place is its title; one that only opens a list is not
+    ("售后服务要求：", ["乙方须于1个工作日内书面报告甲方"]),
+    ("投标人须提供以下材料：", []),
 ])
 def test_a_demand_in_any_words_needs_a_look_in_an_after_sales_place_only(heading: str, shown: list[str]) -> None:
     """A demand of the after-sales place needs no after-sales word; a clause too short to say

@@ -116,7 +116,7 @@ class Outline:
     parsed: dict = field(default_factory=dict)  # a line's text -> walk._Parsed, see walk._line
     titles: dict = field(default_factory=dict)  # a heading's uid -> its text, see section()
     section_titles: dict = field(default_factory=dict)  # a heading's text -> its section_title
-    places: dict = field(default_factory=dict)  # a heading's text -> its place, see _place_of
+    places: dict = field(default_factory=dict)  # a heading's text -> its place, see place_named
     refs: dict = field(default_factory=dict)  # the labels of the headings above -> their ref
     marks: frozenset = frozenset("★☆")  # the marks that make an item mandatory, see legend.py
     referenced: list = field(default_factory=list)  # (number, title) of sections a ★ item points to
@@ -251,7 +251,7 @@ class Outline:
             if "资" in content and makes_mandatory(title_of(content)):
                 node.mandatory = True
 
-    def _place_of(self, content: str) -> str:
+    def place_named(self, content: str) -> str:
         """The place a heading's text names, read once a document (a tender repeats its headings:
         一、服务要求 under every lot)."""
         place = self.places.get(content)
@@ -274,7 +274,7 @@ class Outline:
         while node is not ROOT:
             place = node.place
             if place is None:
-                place = node.place = self._place_of(node.heading)
+                place = node.place = self.place_named(node.heading)
             if place == TITLED:
                 titled = True
             elif place:

@@ -270,14 +270,18 @@ def _line(block: Block, outline: Outline, analyses: Analyses, demoted: bool = Fa
     else:
         lead_in = (content.rstrip().endswith((":", "：")) and len(content) <= 60) or \
                   (whole and bool(SCOPE_FORWARD_RE.search(content)))
-        if lead_in:
+        title = content.rstrip().rstrip(":：") if lead_in else content
+        titled = (TITLE_RE.match(title) is not None and not DIGIT_RE.search(title) and not VERB_RE.search(title)
+                  and not title.rstrip().endswith(_DANGLING))
+        # 售后服务要求： before its items names their place, as a title would; 投标人须提供以下材料：
+        # only opens a scope.
+        if lead_in and not (titled and outline.place_named(title) == AFTER_SALES):
             outline.open_scope(star or whole)
             base = outline.mandatory()
-        elif (TITLE_RE.match(content) and not DIGIT_RE.search(content) and not VERB_RE.search(content)
-              and not content.rstrip().endswith(_DANGLING)):
+        elif titled:
             # 评分细则 / ★售后服务要求: an unnumbered title ends the items above it and
             # heads the ones below, under the numbered headings it stands in.
-            outline.title(content.strip()[:12], star or whole or outline.named_substantive(content))
+            outline.title(title.strip()[:12], star or whole or outline.named_substantive(content))
             outline.name(content)
             outline.classify(content)
             base = outline.mandatory()
