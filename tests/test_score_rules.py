@@ -132,3 +132,16 @@ def test_real_scoring_rows(name, words, kind, most):
     found = [r for r in _CACHE[name] if words in r.text.replace(" ", "")]
     assert any((r.kind, r.max_points) == (kind, most) for r in found), [(r.kind, r.max_points, r.text[:40]) for r in found]
     assert all(r.where is not None and r.where.file == Path(name).name for r in found)
+
+
+def test_a_row_scoring_several_metrics_is_a_rule_each():
+    """One row, three metrics in turn: each its own rule, capped by its own words, not the row's 10."""
+    rules = parse_rule("1 | 售后服务 | 10 | 质保期在3年基础上每增加1年得2分，最多得4分；"
+                       "响应时间≤1小时得3分，≤2小时得1分；本地设有服务机构得3分")
+    assert [(r.kind, r.metric, r.max_points, r.factor) for r in rules] == [
+        ("increment", "warranty_period", 4.0, "售后服务"), ("tiers", "response_time", 3.0, "售后服务"),
+        ("presence", "local_office", 3.0, "售后服务")]
+    assert rules[1].text == "响应时间≤1小时得3分，≤2小时得1分"
+    # a judged piece: the panel scores the row as a whole
+    judged = parse_rule("2 | 售后服务 | 8 | 售后服务方案完善得5分；本地设有服务机构得3分")
+    assert [(r.kind, r.max_points) for r in judged] == [("subjective", 8.0)]

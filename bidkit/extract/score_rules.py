@@ -79,17 +79,57 @@ def parse_rule(text: str, *, where=None, ref: str = "", cells: bool | None = Non
     parts = [c.strip() for c in text.split("|")] if cells or (cells is None and "|" in text) else [text]
     parts = [c for c in parts if c]
     factor, row_max, rubric = _cells(parts)
+    pieces = _metric_pieces(rubric)
+    if len(pieces) > 1:
+        # Each piece is a rule of its own, capped by its own words (最多得4分), not by the row's
+        # points; unless a piece is judged, and the panel scores the row as a whole.
+        rules = [rule for piece, metric in pieces
+                 for rule in _rules(factor, None, piece, clean_text(piece), where, ref, metric)]
+        if rules and all(rule.kind != "subjective" for rule in rules):
+            return rules
+    return _rules(factor, row_max, rubric, clean_text(text.replace("|", " ").strip()), where, ref)
+
+
+def _metric_pieces(rubric: str) -> list[tuple[str, str | None]]:
+    """A rubric that scores several metrics in turn (质保期…最多得4分；响应时间≤1小时得3分…；本地设有
+    服务机构得3分): (piece, its metric) for each, split at the ；or 。 where the next metric starts.
+    One piece when it scores one metric, or a piece names none or awards no points."""
+    norm = normalise(rubric)
+    pieces: list[list] = []  # [start, end, metric]
+    start = 0
+    for end in [m.end() for m in _PIECE_END_RE.finditer(norm)] + [len(norm)]:
+        if end <= start:
+            continue
+        metric = _metric(norm[start:end])
+        if pieces and metric in (None, pieces[-1][2]):
+            pieces[-1][1] = end
+        else:
+            pieces.append([start, end, metric])
+        start = end
+    if len(pieces) < 2 or any(metric is None or not _scores(norm[s:e]) for s, e, metric in pieces):
+        return [(rubric, None)]
+    return [(rubric[s:e], metric) for s, e, metric in pieces]
+
+
+_PIECE_END_RE = re.compile(r"[；;。]")
+
+
+def _rules(factor: str, row_max: float | None, rubric: str, text: str, where, ref: str,
+           metric: str | None = None) -> list[ScoringRule]:
+    """The rules of one rubric (a row's, or a piece of it whose `metric` is known) under its factor
+    (评分因素)."""
     norm = normalise(rubric)
     if not factor and (m := _TOPIC_RE.match(norm)):
         factor = m.group(1).strip()
-    metric = _metric(normalise(factor)) if factor else None
+    if metric is None and factor:
+        metric = _metric(normalise(factor))
     if metric is None:
         metric = _metric(norm)
     if metric is None and not (speaks_of_after_sales(norm) or classify(title_of(factor)) == AFTER_SALES):
         return []
     if metric in _NO_METRIC:
         return []
-    evidence = {"factor": factor, "text": clean_text(text.replace("|", " ").strip()), "ref": ref, "where": where}
+    evidence = {"factor": factor, "text": text, "ref": ref, "where": where}
     cap, extra_only = _cap(norm, row_max)
     found = _counts(norm, cap, evidence)
     if found:
