@@ -245,3 +245,34 @@ def test_section_counts_in_order_of_first_appearance():
     counts = section_counts(reqs)
     assert [(c.section, c.found, c.to_check) for c in counts] == [("售后", 2, 1), ("评分", 1, 1)]
 
+
+
+_PAGED = ("XX市政府采购项目招标文件\n"
+          "三、售后服务要求\n"
+          "1. 中标人须提供不少于3年的免费质保服务。\n"
+          "第 12 页 共 40 页\n"
+          "XX市政府采购项目招标文件\n"
+          "2. 接到报修后，中标人须在30分钟内响应。\n"
+          "- 13 -\n"
+          "XX市政府采购项目招标文件\n"
+          "3. 质保期内每季度回访一次。\n"
+          "14\n"
+          "XX市政府采购项目招标文件\n"
+          "4. 提供7×24小时服务。\n")
+
+
+def test_a_running_header_copied_with_its_pages_is_no_heading() -> None:
+    """Text copied from a PDF keeps the header of every page beside the page's number: it is
+    dropped, as the page numbers are, so that no ref reads 三、XX市政府采购项目招标文 2."""
+    reqs = extract.extract_text(_PAGED)
+    assert [r.ref for r in reqs] == ["三、1", "三、2", "三、3", "三、4"]
+    assert [r.where.line for r in reqs] == [3, 6, 9, 12]
+
+
+def test_a_repeated_line_away_from_the_page_numbers_is_kept() -> None:
+    """A heading each lot repeats is content, wherever the page numbers fall."""
+    lot = "一、售后服务要求\n1. 质保期不少于3年。\n2. 接到报修后2小时内到达现场。\n3. 提供备用机。\n"
+    text = "".join(f"第{n}包\n{lot}第 {n} 页\n" for n in range(1, 5))
+    assert [(r.metric, r.ref, r.section) for r in extract.extract_text(text)] == [
+        ("warranty_period", "一、1", "售后服务要求"), ("onsite_arrival", "一、2", "售后服务要求"),
+        ("substitute_equipment", "一、3", "售后服务要求")]

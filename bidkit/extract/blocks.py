@@ -5,6 +5,7 @@ grouped into row blocks, whose ★ / 实质性 column and scoring header (评分
 """
 from __future__ import annotations
 
+import collections
 import re
 from typing import Iterable, Iterator, NamedTuple
 
@@ -142,10 +143,19 @@ def unwrapped(lines: Iterable[str]) -> list[tuple[int, str]]:
     lines costs a thousand steps, not a thousand copies of the paragraph.
     """
     numbered = []
+    pages = []  # where the page numbers stood among the numbered lines
     for n, ln in enumerate(lines, 1):
         text = ln.strip()
-        if text and not is_page_number(ln):
+        if not text:
+            continue
+        if is_page_number(ln):
+            pages.append(len(numbered))
+        else:
             numbered.append((n, text))
+    if pages:
+        running = _running_lines(numbered, pages)
+        if running:
+            numbered = [(n, text) for n, text in numbered if text not in running]
     if not numbered:
         return []
     width = sorted(len(t) for _, t in numbered)[int(len(numbered) * 0.9)]
@@ -181,6 +191,32 @@ def unwrapped(lines: Iterable[str]) -> list[tuple[int, str]]:
         labelish = _labelish(text)
     out.append((out_number, "".join(parts)))
     return out
+
+
+# A PDF's running header or footer (the project's name, 招标文件) copied with its pages: a name (short,
+# no sentence, no item number) met right before or after a page's number at least this many times,
+# and there at least half the times it is met.
+_RUNNING_MIN = 3
+_RUNNING_MAX_CHARS = 40
+_SENTENCE_MARKS_RE = re.compile(r"[。；;，,]")
+
+
+def _running_lines(numbered: list[tuple[int, str]], pages: list[int]) -> set[str]:
+    """The texts of `numbered` that are running headers or footers: `pages` are where page numbers
+    stood (the index in `numbered` of the line after each)."""
+    beside: collections.Counter = collections.Counter()
+    for at in pages:
+        beside.update({text for _n, text in numbered[max(0, at - 1):at + 1] if _reads_as_a_name(text)})
+    candidates = {text for text, count in beside.items() if count >= _RUNNING_MIN}
+    if not candidates:
+        return set()
+    met = collections.Counter(text for _n, text in numbered if text in candidates)
+    return {text for text in candidates if 2 * beside[text] >= met[text]}
+
+
+def _reads_as_a_name(text: str) -> bool:
+    return (len(text) <= _RUNNING_MAX_CHARS and not _SENTENCE_MARKS_RE.search(text)
+            and not NUMBERING_RE.match(normalise(text)))
 
 
 def _bracket_balance(text: str) -> int:
