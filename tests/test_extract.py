@@ -117,6 +117,9 @@ def test_condition_belongs_to_the_substitute_it_triggers() -> None:
     ("客户投诉处理时间不超过24小时", "complaint_response", "<=", 24, "hour"),
     ("到场时间≤2h", "onsite_arrival", "<=", 2, "hour"),
     ("提供不低于2年的原厂质量保证", "warranty_period", ">=", 2, "year"),
+    # 到位: people arriving, when staff are the last named before it; else goods
+    ("设备发生故障时，维修人员须2小时内到位", "onsite_arrival", "<=", 2, "hour"),
+    ("承诺备品备件24小时内到位", "spare_parts", "<=", 24, "hour"),
     # 供货商 / 供货方 is the supplier, not a delivery: its deadline stays a service one.
     ("出现质量问题时，供货商须在十二小时内响应", "response_time", "<=", 12, "hour"),
     ("供货方必须在接到维修电话后1小时内赶赴现场", "onsite_arrival", "<=", 1, "hour"),
@@ -173,6 +176,7 @@ def test_a_demand_without_a_number_is_present(text, metric) -> None:
     "每逾期一日按合同总价的0.5%支付违约金。",
     "近6个月内任意1个月的社保缴纳证明。",
     "售后服务要求：余款3%作为质量保证金，验收满两年后无息退还。",
+    "售后服务要求：项目资金须在3日内到位。",
     # settling a dispute, answering the tender: no repair, no response to a fault
     "售后服务要求：双方应在30日内协商解决，协商解决不成的，提交仲裁。",
     "售后服务要求：投标人须在3日内对招标文件作出实质性响应。",

@@ -20,7 +20,7 @@ KEYWORDS: dict[str, tuple[str, ...]] = {
     "onsite_arrival": (
         "到达现场", "到达用户现场", "到达采购人现场", "赶到现场", "赶赴现场", "抵达现场", "到现场",
         "到场", "上门", "到达", "抵达", "赶到", "派员", "派人", "到院", "到校", "到馆", "赶往现场",
-        "前往现场", "赶赴", "出发", "维修到位", "响应到位", "抢修到位", "现场解决", "现场处理"),
+        "前往现场", "赶赴", "出发", "维修到位", "响应到位", "抢修到位", "现场解决", "现场处理", "到位"),
     "repair_completion": (
         "修复", "排除故障", "故障排除", "排除", "恢复", "解决", "修好", "维修完毕", "维修完成",
         "处理完毕", "处理完成", "修理完毕", "故障处理", "处理时间", "维修时间", "修复时间",
@@ -174,13 +174,27 @@ _STAFF_NOUN_RE = re.compile(r"人员|员工|工程师|技术员|项目经理|负
 _GOODS_NOUN_RE = re.compile(r"设备|货物|产品|部件|配件|备件|零件|材料|器材|商品|食品|物品|硬件|模块|终端|机器|整机|主机|备机|器件|元件")
 
 
-def _replaces_staff(norm: str, k0: int) -> bool:
-    """Whether the 更换 at k0 replaces people: its sentence names staff before it and no goods."""
+def _sentence_before(norm: str, k0: int) -> str:
+    """The sentence before k0, at most 40 characters of it."""
     start = max(0, k0 - 40)
     for stop in "。；;":
         start = max(start, norm.rfind(stop, start, k0) + 1)
-    before = norm[start:k0]
+    return norm[start:k0]
+
+
+def _replaces_staff(norm: str, k0: int) -> bool:
+    """Whether the 更换 at k0 replaces people: its sentence names staff before it and no goods."""
+    before = _sentence_before(norm, k0)
     return bool(_STAFF_NOUN_RE.search(before)) and not _GOODS_NOUN_RE.search(before)
+
+
+def _people_arrive(norm: str, k0: int) -> bool:
+    """Whether the 到位 at k0 is people arriving: staff are named after the last goods before it
+    (设备故障时，维修人员须2小时内到位, not 备品备件24小时内到位)."""
+    before = _sentence_before(norm, k0)
+    staff = [m.end() for m in _STAFF_NOUN_RE.finditer(before)]
+    goods = [m.end() for m in _GOODS_NOUN_RE.finditer(before)]
+    return bool(staff) and (not goods or staff[-1] > goods[-1])
 
 
 # Training the vendor gives its own staff (岗前培训, 对队员开展…培训) is how it runs its service,
@@ -218,6 +232,8 @@ def find_keywords(norm: str) -> list[Kw]:
             continue  # 书面报告…当日到达用户: a document arrives, not an engineer
         if metric == "replacement_time" and _replaces_staff(norm, k0):
             continue  # 若服务人员无法胜任，须在5个工作日内更换: a worker, not faulty goods
+        if term == "到位" and not _people_arrive(norm, k0):
+            continue  # 备品备件24小时内到位 / 资金到位: goods or money, not an engineer on site
         if metric == "training" and _OWN_STAFF_RE.search(norm, max(0, k0 - 24), k0):
             continue  # 对服务人员进行保密培训 / 岗前培训: the vendor trains its own people
         if metric in ("staff_count", "engineer_count") and _BUYER_RE.search(norm, max(0, k0 - 6), k0):
