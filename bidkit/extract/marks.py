@@ -8,6 +8,7 @@ import bisect
 import functools
 import re
 
+from bidkit.extract.legend import DEFAULT_MANDATORY, MARKS
 from bidkit.extract.merge import Found
 from bidkit.extract.outline import is_title
 from bidkit.extract.sentences import SENTENCE_RE
@@ -26,11 +27,10 @@ SCOPE_FORWARD_RE = re.compile(r"以下|下列|如下")
 _SCOPE_WHOLE_RE = re.compile(r"本节|本章|本部分|本条|本项|本款|本表|以下|下列|如下|各项|所有|均为|均须|全部")
 _SCOPE_BACK_RE = re.compile(r"(?:^|[，,。；;：:\s(（])(?:以上|上述|前述)")
 _STAR_RE = re.compile(r"[★☆]")
-_LEGEND_MARKS = "★☆▲△#※●◆■█*＊"
-_LEGEND_MARK_RE = re.compile("[" + re.escape(_LEGEND_MARKS) + "]")
+_LEGEND_MARK_RE = re.compile("[" + re.escape(MARKS) + "]")
 
 
-def mandatory_marks(norm: str, pos: int, marks: frozenset[str] = frozenset("★☆")
+def mandatory_marks(norm: str, pos: int, marks: frozenset[str] = DEFAULT_MANDATORY
                     ) -> tuple[bool, bool, list[tuple[int, int]]]:
     """What makes a line's text mandatory, from `pos` on: (whole, back, spans).
 
@@ -41,7 +41,7 @@ def mandatory_marks(norm: str, pos: int, marks: frozenset[str] = frozenset("★�
     and neither does the legend's phrase.
     """
     content = norm[pos:]
-    star_re = _STAR_RE if marks == _DEFAULT_MARKS else _marks_re(marks)
+    star_re = _STAR_RE if marks == DEFAULT_MANDATORY else _marks_re(marks)
     has_star = bool(star_re.search(content)) if marks else False
     # every legend names a mark
     legend = _LEGEND_MARK_RE.search(content) is not None and LEGEND_RE.search(content) is not None
@@ -73,9 +73,6 @@ def mandatory_marks(norm: str, pos: int, marks: frozenset[str] = frozenset("★�
             continue
         spans.append((m.start(), sentence_of(m.start())[1]))
     return whole, back, spans
-
-
-_DEFAULT_MARKS = frozenset("★☆")
 
 
 @functools.lru_cache(maxsize=16)
