@@ -10,7 +10,7 @@ PORT ?= 8501
 HOST ?= 127.0.0.1
 BID ?= examples/demo-bid.yaml
 
-.PHONY: setup run test bench pg-load eval preview house-style clean
+.PHONY: setup native run test bench pg-load eval preview house-style clean
 
 setup: $(STAMP)
 
@@ -19,13 +19,18 @@ $(STAMP): requirements.txt
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
 	touch $(STAMP)
 
-run: $(STAMP)
+# The extractor compiled with mypyc into .venv (bidkit/native.py): done again only when a source
+# changed, and where it cannot be done (no C compiler) everything runs as Python.
+native: $(STAMP)
+	$(PY) -m bidkit.native_build
+
+run: native
 	$(PY) -m streamlit run app.py --server.address $(HOST) --server.port $(PORT) --browser.gatherUsageStats false
 
-test: $(STAMP)
+test: native
 	$(PY) -m pytest -q -n 2 tests
 
-bench: $(STAMP)
+bench: native
 	$(PY) -m bench.run
 
 # 16 writers and 16 readers on a throwaway PostgreSQL for 60 s: errors, lost writes, p95 latencies.
@@ -33,10 +38,10 @@ pg-load: $(STAMP)
 	$(PY) -m bench.pg_load
 
 # Extraction accuracy on annotated tenders; EVAL="DIR ..." scores other folders.
-eval: $(STAMP)
+eval: native
 	$(PY) -m bench.eval_extract $(EVAL)
 
-preview: $(STAMP)
+preview: native
 	$(PY) -m bench.preview $(BID)
 
 house-style: $(STAMP)

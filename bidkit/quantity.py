@@ -165,7 +165,7 @@ _CN_START = "".join(c for c in _DIGITS if _DIGITS[c]) + "十拾"
 # that a match in the normalised text has the same offsets in the original. Full-width
 # punctuation (，、：) stays: the patterns name it where it matters.
 _FULLWIDTH_CHARS = "０-９Ａ-Ｚａ-ｚ．＊－\u3000\u00a0"
-_FULLWIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
+_FULLWIDTH: dict[int, int | str] = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
 _FULLWIDTH.update({cp: cp - 0xFEE0 + 32 for cp in range(0xFF21, 0xFF3B)})
 _FULLWIDTH.update({0x3000: " ", 0x00A0: " "})
 _FULLWIDTH_RE = re.compile(f"[{_FULLWIDTH_CHARS}]+")

@@ -27,6 +27,10 @@ by sentence; the sample passages in tests/extract_passages check them.
 """
 from __future__ import annotations
 
+from bidkit.native import enable
+
+enable(__path__, __name__)  # before the modules below are imported: see native.py
+
 from bidkit.extract.blocks import Block, table_blocks, text_blocks
 from bidkit.extract.score_rules import extract_scoring
 from bidkit.extract.read import MAX_FILE_BYTES, MAX_TEXT_BYTES, SUFFIXES, TEXT_SUFFIXES, read_tender

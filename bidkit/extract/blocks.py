@@ -142,7 +142,7 @@ def unwrapped(lines: Iterable[str]) -> list[tuple[int, str]]:
     (length, brackets left open, a | or tab, its end) counted as they come: joining a thousand
     lines costs a thousand steps, not a thousand copies of the paragraph.
     """
-    numbered = []
+    numbered: list = []
     pages = []  # where the page numbers stood among the numbered lines
     for n, ln in enumerate(lines, 1):
         text = ln.strip()
@@ -210,7 +210,7 @@ def _running_lines(numbered: list[tuple[int, str]], pages: list[int]) -> set[str
     candidates = {text for text, count in beside.items() if count >= _RUNNING_MIN}
     if not candidates:
         return set()
-    met = collections.Counter(text for _n, text in numbered if text in candidates)
+    met = collections.Counter([text for _n, text in numbered if text in candidates])
     return {text for text in candidates if 2 * beside[text] >= met[text]}
 
 
@@ -243,7 +243,7 @@ _YES_RE = re.compile(r"^(★|☆|是|√|✓|✔|Y|y|yes|Yes|实质性)$")
 _ROW_LABEL_RE = re.compile(r"^[(（]?\d{1,3}(?:\.\d{1,2})*[)）.．、]?$|^[一二三四五六七八九十]{1,3}$")
 
 
-def table_blocks(rows: list[list[str]], wheres: list[Location] | None = None) -> list[Block]:
+def table_blocks(rows: list[list[str]], wheres: list[Location] | list[None] | None = None) -> list[Block]:
     """Blocks of one table: the header (when there is one), then a row block per row.
 
     A header cell such as ★ or 实质性要求 names a column whose mark (★, 是) makes its row
@@ -268,8 +268,8 @@ def table_blocks(rows: list[list[str]], wheres: list[Location] | None = None) ->
         marked = any(i < len(row) and (_YES_RE.match(row[i].strip()) or "★" in row[i]) for i in star_cols)
         cells = [c for i, c in enumerate(row) if i not in star_cols and c.strip()]
         star = marked or any("★" in c and not LEGEND_RE.search(c) for c in cells)
-        first = cells[0].strip().lstrip("★☆▲ ") if cells else ""
-        label = first if _ROW_LABEL_RE.match(first) else ""
+        lead = cells[0].strip().lstrip("★☆▲ ") if cells else ""
+        label = lead if _ROW_LABEL_RE.match(lead) else ""
         if label:
             cells = cells[1:]
         out.append(Block(" | ".join(cells), kind="row", mandatory=star, scoring=scoring,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import bisect
 import operator
 import re
+from collections.abc import Sequence
 
 from bidkit.extract.marks import MANDATORY_RE
 from bidkit.extract.present import PRESENT_HINT_RE, PRESENT_METRICS, present_candidates
@@ -40,13 +41,14 @@ _PRESENT_IF_NO_NUMBER = ("training", "spare_parts", "return_visit", "substitute_
 _Analysis = tuple[tuple[tuple, ...], tuple[tuple[str, str], ...]]
 
 
-def requirements_of(raw: str, norm: str, base: bool, spans: list[tuple[int, int]],
+def requirements_of(raw: str, norm: str, base: bool, spans: Sequence[tuple[int, int]],
                     scoring: bool, topic: str | None, allow_other: bool) -> _Analysis:
     """The requirements of one block's content and its scoring hints, before the outline
     places them; see `walk._analysis_index`."""
     hints: list[tuple[str, str]] = []
     keywords = find_keywords(norm)
-    quantities = find_quantities(raw) if DIGIT_RE.search(norm) else []
+    # (quantities, spoken counts and posts: alike in their fields only)
+    quantities: list = find_quantities(raw) if DIGIT_RE.search(norm) else []
     if "岗位" in norm:
         quantities = _with_posts(norm, raw, quantities)
     if "当日" in norm or "当天" in norm or ("培训" in norm and quantities):
@@ -111,9 +113,9 @@ def requirements_of(raw: str, norm: str, base: bool, spans: list[tuple[int, int]
                 first = ki
                 while first and keywords[first - 1].start >= clauses[ci - 1][0]:
                     first -= 1
-                topic = [k for k in keywords[first:ki] if k.metric in DEADLINES]
-                if topic and _TIME_NOUN_RE.search(norm, clauses[ci - 1][0], c0):
-                    c = Cand(topic[-1].metric, "present", None, None, clauses[ci - 1][0], c1)
+                named = [k for k in keywords[first:ki] if k.metric in DEADLINES]
+                if named and _TIME_NOUN_RE.search(norm, clauses[ci - 1][0], c0):
+                    c = Cand(named[-1].metric, "present", None, None, clauses[ci - 1][0], c1)
                     block_cands.append((c, clean_text(raw[clauses[ci - 1][0]:c1])))
                     continue
             if ki == kj and qi == qj and not base and not spans \
@@ -126,8 +128,8 @@ def requirements_of(raw: str, norm: str, base: bool, spans: list[tuple[int, int]
                 kws = [k for i, k in enumerate(kws) if not (
                     k.metric == "completion" and i + 1 < len(kws) and kws[i + 1].start - k.end <= 2
                     and kws[i + 1].metric in DEADLINES)]
-                kws = [c for c in (_contextual(k, repair_context, complaint, training_context)
-                                   for k in kws) if c]
+                kws = [c for c in [_contextual(k, repair_context, complaint, training_context)
+                                   for k in kws] if c]
                 metrics = {k.metric for k in kws}
             qs = quantities[qi:qj]
             if (not qs and not metrics - _NOT_METRICS
@@ -233,7 +235,7 @@ def _with_posts(norm: str, raw: str, quantities: list) -> list:
     return sorted(quantities + extra, key=lambda q: q.start) if extra else quantities
 
 
-def _other_wanted(norm: str, c0: int, c1: int, qs: list, metrics: set[str], own: list[str],
+def _other_wanted(norm: str, c0: int, c1: int, qs: list, metrics: set[str] | frozenset[str], own: list[str],
                   mandatory: bool, other_words: bool) -> bool:
     """Whether a clause that yields no requirement is still shown (as metric other, never
     compared): a demand in after-sales words; a demand of a few words more in any words, which
@@ -251,7 +253,7 @@ def _other_wanted(norm: str, c0: int, c1: int, qs: list, metrics: set[str], own:
     return clean and demand and (after_sales or c1 - c0 >= 6)
 
 
-def _merged(spans: list[tuple[int, int]]) -> tuple[list[int], list[int]]:
+def _merged(spans: Sequence[tuple[int, int]]) -> tuple[list[int], list[int]]:
     """Sorted, non-overlapping starts and ends of the mandatory spans of a line."""
     starts: list[int] = []
     ends: list[int] = []

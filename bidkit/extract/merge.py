@@ -99,7 +99,7 @@ def merge(found: list[Found], hints: list[tuple[str, str]]) -> list[Requirement]
     refs: dict[tuple, dict[str, None]] = {}   # an ordered set
     verbs: dict[tuple[str, str], set[str]] = {}  # (metric, text) -> its words, see _same_verb
     for f in found:
-        key = (f.metric, f.op, _value_key(f)) if f.metric != "other" else ("other", f.text)
+        key: tuple = (f.metric, f.op, _value_key(f)) if f.metric != "other" else ("other", f.text)
         if key in merged and f.metric in _SUBJECT_METRICS:
             subject = _subject(f.metric, f.text)
             n = 0
@@ -132,7 +132,7 @@ def merge(found: list[Found], hints: list[tuple[str, str]]) -> list[Requirement]
     for metric, hint in hints:
         if unhinted.get(metric):
             unhinted[metric].pop(0).scoring = hint
-    return [Requirement(metric=f.metric, op=f.op, value=f.value, unit=f.unit, mandatory=f.mandatory,
+    return [Requirement(metric=f.metric, op=f.op, value=f.value, unit=f.unit, mandatory=f.mandatory,  # type: ignore[arg-type]
                         text=f.text[:MAX_TEXT], ref="；".join(refs[key]),
                         scoring=f.scoring[:MAX_TEXT] if f.scoring else None,
                         where=evidence(f.where), section=f.section)

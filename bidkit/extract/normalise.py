@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 # Full-width ASCII to ASCII, one character for one: offsets in the normalised text are the
 # offsets in the original, so the requirement's text can quote the source exactly.
-_NORM_TABLE = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
+_NORM_TABLE: dict[int, int | str] = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
 _NORM_TABLE.update({0x3000: " ", 0x00A0: " ", 0x2236: ":"})
 
 

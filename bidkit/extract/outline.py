@@ -43,7 +43,7 @@ def item_number(text: str, pos: int) -> tuple[str, float, str, int] | None:
     m = NUMBERING_RE.match(text, pos)
     if not m:
         return None
-    kind = m.lastgroup
+    kind = m.lastgroup or ""
     raw = "".join(m.group(kind).split())
     style = kind
     if kind == "num" and "." not in m.group(0) and "、" not in m.group(0):
@@ -279,7 +279,7 @@ class Outline:
                 titled = True
             elif place:
                 return NEUTRAL if titled and place == AFTER_SALES else place
-            node = node.below
+            node = node.below or ROOT
         return NEUTRAL
 
     def section(self, top: Node) -> str:
@@ -293,7 +293,7 @@ class Outline:
                     title = self.section_titles[text] = section_title(text)
                 if title:
                     return title
-            node = node.below
+            node = node.below or ROOT
         return ""
 
 
@@ -386,7 +386,7 @@ def is_toc_line(text: str) -> bool:
     return bool(_TOC_RE.search(text))
 
 
-def not_headings(texts: list[str]) -> tuple[set[int], set[int]]:
+def not_headings(texts: list[str | None]) -> tuple[set[int], set[int]]:
     """(skipped, demoted) indexes among the texts of a document's lines: a table of contents
     line, or a chapter line in a run of chapter lines (the 招标文件组成 list: 第一章 招标公告,
     第二章 投标人须知, … one after another) is skipped; a chapter named in a sentence
@@ -408,7 +408,7 @@ def not_headings(texts: list[str]) -> tuple[set[int], set[int]]:
                 chapters.append((i, m.group(1)))
     # A run: chapter lines of one kind with nothing but page numbers between them.
     for (i, kind), (j, kind2) in zip(chapters, chapters[1:]):
-        if kind == kind2 and all(texts[k] is not None and (is_page_number(texts[k]) or k in skipped)
+        if kind == kind2 and all(texts[k] is not None and (is_page_number(texts[k] or "") or k in skipped)
                                  for k in range(i + 1, j)):
             skipped.update((i, j))
     return skipped, demoted

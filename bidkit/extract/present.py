@@ -23,7 +23,7 @@ _PROMPT_METRICS = ("response_time", "onsite_arrival", "repair_completion", "repl
 
 def _alternatives(metric: str, drop: tuple[str, ...] = ()) -> str:
     # Factored by prefixes (one regex branch a character, not one a word): these run on every clause.
-    return trie_regex(w for w in KEYWORDS[metric] if w not in drop).pattern
+    return trie_regex([w for w in KEYWORDS[metric] if w not in drop]).pattern
 
 
 # 设有售后服务机构 / 以本市一类维修企业作为售后服务网点 / 在项目所在地设维保站点 (not 有限公司杭州分公司,
@@ -97,7 +97,7 @@ PRESENT_METRICS = {"local_office", "substitute_equipment", "training", "spare_pa
 PRESENT_HINT_RE = re.compile(r"[X×x_＿□○*＊]|\s{3}|立即|即时|立刻|马上|第一时间|实时|(?:规定|约定|要求|指定)的?时间")
 
 
-def present_candidates(clause: str, c0: int, kws: list[Kw], metrics: set[str],
+def present_candidates(clause: str, c0: int, kws: list[Kw], metrics: set[str] | frozenset[str],
                        cands: list[Cand], complaint: bool, hinted: bool) -> list[Cand]:
     """Requirements stated without a number: 立即响应, 设有售后服务机构, 提供备用机, masked XX小时.
     `hinted`: whether the clause holds a mask or a word of PRESENT_HINT_RE (the caller knows)."""
@@ -120,6 +120,7 @@ def present_candidates(clause: str, c0: int, kws: list[Kw], metrics: set[str],
 
     # (Both need a mask or a word of PRESENT_HINT_RE: most clauses have neither.)
     # A number left blank or masked (____小时内, XX小时): present, never a guess.
+    m: re.Match[str] | None
     for m in _MASKED_RE.finditer(clause) if hinted else ():
         unit = _MASKED_UNIT[m.group("unit")]
         near = [k for k in kws if unit in UNITS.get(k.metric, ()) and k.anchor and not k.negated

@@ -46,6 +46,7 @@ def clause_candidates(norm: str, c0: int, c1: int, kws: list[Kw], qs: list, inhe
     real, excluded, delivery = _split_keywords(kws)
     last_metric: str | None = None
     last_end = -1
+    metric: str | None
     for qi, q in enumerate(qs):
         qv = q.quantity
         if getattr(q, "same_day", False):

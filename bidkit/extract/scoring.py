@@ -68,7 +68,7 @@ def loosest(cands: list[tuple[Cand, str]]) -> list[tuple[Cand, str]]:
     order: list[tuple] = []
     for c, text in cands:
         if c.op == "present" or c.metric == "other":
-            key = (c.metric, c.op, id(c))
+            key: tuple = (c.metric, c.op, id(c))
         elif isinstance(c.quantity, ServiceHours):
             key = (c.metric, c.op, "sh")
         else:

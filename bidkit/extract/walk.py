@@ -27,14 +27,14 @@ from bidkit.extract.vocabulary import DIGIT_RE
 from bidkit.model import Requirement
 
 
-def tender_text_blocks(text: str) -> list[Block]:
+def tender_text_blocks(text: object) -> list[Block]:
     """The blocks of a tender given as text (tables as | or tab separated lines)."""
     if not isinstance(text, str):
         raise ExtractError("the tender text must be a string")
     return text_blocks(text.splitlines())
 
 
-def extract_text(text: str) -> list[Requirement]:
+def extract_text(text: object) -> list[Requirement]:
     """The requirements of a tender given as text (tables as | or tab separated lines)."""
     with collector_paused():
         return extract_blocks(tender_text_blocks(text))
@@ -67,7 +67,7 @@ def requirements_json(reqs: Iterable[Requirement]) -> dict:
     section only when set."""
     out = []
     for r in reqs:
-        row = {"metric": r.metric, "op": r.op, "value": r.value, "unit": r.unit,
+        row: dict[str, object] = {"metric": r.metric, "op": r.op, "value": r.value, "unit": r.unit,
                "mandatory": r.mandatory, "text": r.text, "ref": r.ref}
         if r.scoring is not None:
             row["scoring"] = r.scoring
@@ -89,8 +89,8 @@ def extract_blocks(blocks: Iterable[Block]) -> list[Requirement]:
     what each block yielded."""
     blocks = [b for b in bounded(blocks) if b.kind != "header" and b.text.strip()]
     skipped, demoted = not_headings([b.text if b.kind != "row" else None for b in blocks])
-    outline = Outline(marks=read_legend(b.text for b in blocks),
-                      substantive=substantive_sections(b.text for b in blocks))
+    texts = [b.text for b in blocks]
+    outline = Outline(marks=read_legend(texts), substantive=substantive_sections(texts))
     visits: list[_Visit] = []
     with Analyses(companion=len(blocks) >= PARALLEL_BLOCKS) as analyses:
         for i, block in enumerate(blocks):
@@ -259,7 +259,7 @@ def _line(block: Block, outline: Outline, analyses: Analyses, demoted: bool = Fa
     if is_node:
         if numbering is None:
             label = content.strip()[:12]
-            rank = float(max(0, heading_level - 1))
+            rank = float(max(0, (heading_level or 1) - 1))
             style = f"h{heading_level}"
         outline.push(label, rank, star or whole or outline.referenced_here(label, content)
                      or outline.named_substantive(content, chapter=style in ("chapter", "h1")), style)
@@ -319,6 +319,7 @@ def _parse(raw: str, marks: frozenset[str], demoted: bool) -> _Parsed:
     if md:
         md_level, pos = len(md.group(1)), md.end()
     lead = MARKS_RE.match(norm, pos)
+    assert lead is not None  # (MARKS_RE matches the empty string)
     star = _marked(lead.group(), marks)
     pos = lead.end()
     numbering = item_number(norm, pos)
@@ -326,6 +327,7 @@ def _parse(raw: str, marks: frozenset[str], demoted: bool) -> _Parsed:
         numbering = None
     if numbering:
         lead = MARKS_RE.match(norm, numbering[3])
+        assert lead is not None
         star = star or _marked(lead.group(), marks)
         pos = lead.end()
     content = norm[pos:]
@@ -360,10 +362,11 @@ def _analysis_index(raw: str, norm: str, offset: int, base: bool, spans: list[tu
     """
     # The spans are taken relative to the content, so that the same content after another
     # number (1. / (12)) is the same key; under a mandatory heading they say nothing.
+    key_spans: tuple
     if base:
-        spans = ()
+        key_spans = ()
     elif offset and spans:
-        spans = tuple([(s - offset, e - offset) for s, e in spans])
+        key_spans = tuple([(s - offset, e - offset) for s, e in spans])
     else:
-        spans = tuple(spans)
-    return analyses.add((raw, base, spans, scoring, topic, allow_other), norm, heading)
+        key_spans = tuple(spans)
+    return analyses.add((raw, base, key_spans, scoring, topic, allow_other), norm, heading)
