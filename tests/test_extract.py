@@ -456,13 +456,13 @@ VOCABULARY = (
 )
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
 @given(st.text())
 def test_any_text_never_raises(text: str) -> None:
     json.dumps(requirements_json(extract_text(text)), ensure_ascii=False)
 
 
-@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=500, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.sampled_from(VOCABULARY), max_size=60).map("".join))
 def test_tender_like_text_never_raises(text: str) -> None:
     for r in extract_text(text):

@@ -33,14 +33,14 @@ def test_block_prechecks_keep_what_the_clauses_yield(text: str, metric: str, pre
     assert any(r.metric == metric and (r.op == "present") == present for r in reqs), reqs
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=500)
 @given(st.one_of(st.text(min_size=1), st.text(alphabet="0123456789１２３٣.()（）一二三四五六七八九十、 a章", min_size=1))
        .map(str.strip).filter(bool))
 def test_labelish_agrees_with_its_pattern(line: str) -> None:
     assert _labelish(line) == (_LABELISH_RE.fullmatch(line) is not None)
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=500)
 @given(st.text(alphabet="0123456789１٣.()（）一二三四五六七八九十、 \u3000a章", min_size=1).map(str.strip).filter(bool))
 def test_only_a_labelish_line_can_be_a_bare_label(line: str) -> None:
     """unwrapped tries BARE_LABEL_RE on labelish paragraphs only."""

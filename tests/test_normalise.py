@@ -194,26 +194,26 @@ _DIRTY = st.text(
 
 
 @given(st.text())
-@settings(deadline=None, max_examples=300)
+@settings(max_examples=300)
 def test_never_raises(text: str) -> None:
     assert isinstance(clean(text), str)
 
 
 @given(st.one_of(st.text(), _DIRTY))
-@settings(deadline=None, max_examples=500, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=500, suppress_health_check=[HealthCheck.too_slow])
 def test_idempotent(text: str) -> None:
     once = clean(text)
     assert clean(once) == once
 
 
 @given(st.one_of(st.text(), _DIRTY))
-@settings(deadline=None, max_examples=300)
+@settings(max_examples=300)
 def test_never_grows(text: str) -> None:
     assert len(clean(text)) <= len(text)
 
 
 @given(st.text(alphabet=st.characters(max_codepoint=0x7F)).filter(lambda s: "  " not in s))
-@settings(deadline=None, max_examples=300)
+@settings(max_examples=300)
 def test_plain_ascii_unchanged(text: str) -> None:
     assert clean(text) == text
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import itertools
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from bidkit.errors import QuantityError
@@ -464,7 +464,6 @@ def test_parse_quantity_numeral_soup(text, default_unit):
     assert isinstance(result, Quantity)
 
 
-@settings(deadline=None)
 @given(st.one_of(st.text(), chinesey_text))
 def test_find_quantities_matches_are_ordered_slices(text):
     """Matches are slices of the text, in order and never overlapping."""

@@ -283,7 +283,7 @@ _FUZZ_PARAMS = NewVersion(id="x", category="warranty", based_on=0, title="t", te
     "b": {"label": "乙", "type": "duration", "default": "3 month"}}).params
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300)
 @given(st.lists(st.sampled_from(_PIECES), min_size=1, max_size=8).map("".join))
 def test_validator_raises_only_its_own_errors_and_fast_path_is_exact(text):
     """Any text: the validator returns problems, never raises; the regex fast path, where it answers,

@@ -16,7 +16,7 @@ from bidkit.model import Bid, Category, ClauseVersion, NewVersion, Review, Templ
 ROOT = Path(__file__).resolve().parent.parent
 MODELS = [Bid, Template, ClauseVersion, NewVersion, Review, Category]
 # Modest counts: the suite runs on two cores; derandomized, so a run is the same run every time.
-PROPERTY = settings(max_examples=120, deadline=None, derandomize=True, database=None,
+PROPERTY = settings(max_examples=120, derandomize=True, database=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 
