@@ -408,7 +408,7 @@ def not_headings(texts: list[str | None]) -> tuple[set[int], set[int]]:
                 chapters.append((i, m.group(1)))
     # A run: chapter lines of one kind with nothing but page numbers between them.
     for (i, kind), (j, kind2) in zip(chapters, chapters[1:]):
-        if kind == kind2 and all(texts[k] is not None and (is_page_number(texts[k] or "") or k in skipped)
+        if kind == kind2 and all((between := texts[k]) is not None and (is_page_number(between) or k in skipped)
                                  for k in range(i + 1, j)):
             skipped.update((i, j))
     return skipped, demoted
